@@ -1,0 +1,47 @@
+"""The content model: plain typed objects and pure rules, with no I/O.
+
+Modules:
+- ``article``: ``Article``, ``Block``, ``Author``, ``Section``, ``Topic``, ``Correction``,
+  ``Source``, ``Status`` and the list entries ``ArticleSummary`` and ``RelatedLink``.
+- ``slug``: slugs and unique slugs.
+- ``text``: plain text out of sanitized block HTML.
+- ``weather``: ``Observation``, the weather cache's value.
+- ``errors``: the errors dateline raises on purpose.
+
+It imports nothing of dateline's: everything else depends on it.
+"""
+
+from dateline.model.article import (
+    Article,
+    ArticleSummary,
+    Author,
+    Block,
+    BlockKind,
+    Correction,
+    RelatedLink,
+    Section,
+    Source,
+    Status,
+    Topic,
+)
+from dateline.model.errors import DatelineError, InvalidItem, NotFound, StoreUnavailable
+from dateline.model.weather import Observation
+
+__all__ = [
+    "Article",
+    "ArticleSummary",
+    "Author",
+    "Block",
+    "BlockKind",
+    "Correction",
+    "DatelineError",
+    "InvalidItem",
+    "NotFound",
+    "Observation",
+    "RelatedLink",
+    "Section",
+    "Source",
+    "Status",
+    "StoreUnavailable",
+    "Topic",
+]

@@ -1,0 +1,32 @@
+"""Plain text out of the sanitized inline HTML that blocks hold."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dateline.model.article import Block
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def strip_tags(fragment: str) -> str:
+    """Text of an already sanitized HTML fragment, entities decoded, spaces collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def blocks_text(blocks: Iterable[Block]) -> str:
+    """The readable text of body blocks, one paragraph a line."""
+    lines: list[str] = []
+    for block in blocks:
+        if block.items:
+            lines.extend(strip_tags(item) for item in block.items)
+        elif block.html:
+            lines.append(strip_tags(block.html))
+        elif block.caption:
+            lines.append(strip_tags(block.caption))
+    return "\n".join(line for line in lines if line)

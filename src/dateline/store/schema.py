@@ -1,0 +1,154 @@
+"""The schema of record, as SQLAlchemy Core tables.
+
+Migrations in ``store/migrations/versions`` create exactly these tables; a test compares
+the migrated database with this metadata so the two never drift.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from dateline.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+MAX_HEADLINE = 300
+MAX_DECK = 600
+MAX_DATELINE = 120
+MAX_CREDIT = 1000
+MAX_NAME = 200
+MAX_URL = 2000
+MAX_SLUG = 100
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(MAX_SLUG), nullable=False, unique=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+authors = Table(
+    "authors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(MAX_SLUG), nullable=False, unique=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("bio", Text, nullable=False, default=""),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(MAX_SLUG), nullable=False, unique=True),
+    Column("name", String(MAX_NAME), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(MAX_URL), nullable=False, unique=True),
+    Column("slug", String(MAX_SLUG), nullable=False, unique=True),
+    Column("headline", String(MAX_HEADLINE), nullable=False),
+    Column("deck", String(MAX_DECK), nullable=False, default=""),
+    Column("dateline", String(MAX_DATELINE), nullable=False, default=""),
+    Column("body", JSON, nullable=False),
+    Column("credit_line", String(MAX_CREDIT), nullable=False, default=""),
+    Column("section_id", Integer, ForeignKey("sections.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("published_at", UTCDateTime()),
+    Column("updated_at", UTCDateTime()),
+    Column("version_at", UTCDateTime()),
+    Column("language", String(35), nullable=False, default="en"),
+    Column("source_kind", String(20), nullable=False, default="own"),
+    Column("source_publisher", String(MAX_NAME), nullable=False, default=""),
+    Column("source_url", String(MAX_URL), nullable=False, default=""),
+    Column("source_item_id", String(MAX_URL), nullable=False, default=""),
+    Column("canonical_url", String(MAX_URL), nullable=False, default=""),
+    Index("ix_articles_status_published_at", "status", "published_at"),
+    Index("ix_articles_section_id_published_at", "section_id", "published_at"),
+)
+
+article_authors = Table(
+    "article_authors",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("author_id", Integer, ForeignKey("authors.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Index("ix_article_authors_author_id", "author_id"),
+)
+
+article_topics = Table(
+    "article_topics",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", Integer, ForeignKey("topics.id"), primary_key=True),
+    Index("ix_article_topics_topic_id", "topic_id"),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_corrections_article_id", "article_id"),
+)
+
+related = Table(
+    "related",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("related_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Index("ix_related_related_id", "related_id"),
+)
+
+weather_observations = Table(
+    "weather_observations",
+    metadata,
+    Column("location", String(MAX_NAME), primary_key=True),
+    Column("city", String(MAX_NAME), nullable=False),
+    Column("temperature_c", Float, nullable=False),
+    Column("condition", String(40), nullable=False, default=""),
+    Column("observed_at", UTCDateTime(), nullable=False),
+    Column("fetched_at", UTCDateTime(), nullable=False),
+    Column("provider", String(40), nullable=False),
+    Column("attribution", String(MAX_NAME), nullable=False, default=""),
+)
+
+__all__ = [
+    "article_authors",
+    "article_topics",
+    "articles",
+    "authors",
+    "corrections",
+    "metadata",
+    "related",
+    "sections",
+    "topics",
+    "weather_observations",
+]
