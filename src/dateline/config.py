@@ -29,32 +29,53 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "data_dir", "DATELINE_DATA_DIR", Path, Path("data"),
+        "data_dir",
+        "DATELINE_DATA_DIR",
+        Path,
+        Path("data"),
         "Folder for the site's files; the default SQLite database lives here.",
     ),
     Setting(
-        "database_url", "DATELINE_DATABASE_URL", str, "",
+        "database_url",
+        "DATELINE_DATABASE_URL",
+        str,
+        "",
         "SQLAlchemy URL of the store. Empty means SQLite at DATA_DIR/dateline.db; "
         "a postgresql:// URL selects PostgreSQL.",
     ),
     Setting(
-        "site_name", "DATELINE_SITE_NAME", str, "The Dateline",
+        "site_name",
+        "DATELINE_SITE_NAME",
+        str,
+        "The Dateline",
         "The site's name, shown in the header and titles.",
     ),
     Setting(
-        "site_url", "DATELINE_SITE_URL", str, "http://127.0.0.1:8000",
+        "site_url",
+        "DATELINE_SITE_URL",
+        str,
+        "http://127.0.0.1:8000",
         "Public base URL of the site, used for absolute links.",
     ),
     Setting(
-        "default_section", "DATELINE_DEFAULT_SECTION", str, "news",
+        "default_section",
+        "DATELINE_DEFAULT_SECTION",
+        str,
+        "news",
         "Slug of the section given to imported items that name none; created if missing.",
     ),
     Setting(
-        "timezone", "DATELINE_TIMEZONE", str, "UTC",
+        "timezone",
+        "DATELINE_TIMEZONE",
+        str,
+        "UTC",
         "IANA time zone in which pages show dates and times (e.g. America/New_York).",
     ),
     Setting(
-        "weather_city", "DATELINE_WEATHER_CITY", str, "New York",
+        "weather_city",
+        "DATELINE_WEATHER_CITY",
+        str,
+        "New York",
         "The city label of the header's weather widget, and its key in the weather cache.",
     ),
 )

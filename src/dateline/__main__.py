@@ -1,0 +1,5 @@
+"""``python -m dateline`` runs the ``dateline`` command."""
+
+from dateline.cli import main
+
+main()

@@ -1,0 +1,31 @@
+"""The one place that says what publishing does: mark published, then refresh related lists.
+
+Import, the demo and (later) the newsroom and ingest all publish through ``publish``, so a
+new step (search index, cache purge) is added here once and applies everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from dateline.related import refresh
+from dateline.store import Store
+
+
+def publish(store: Store, article_ids: Sequence[int], now: datetime | None = None) -> list[int]:
+    """Publish the articles and bring the related lists up to date.
+
+    Articles keep a first-published time they already carry (a wire item's own time);
+    others are stamped ``now``. Returns the ids that were newly published. Articles
+    already published whose text changed are refreshed too.
+    """
+    when = now or datetime.now(UTC)
+    newly = store.publish(article_ids, when)
+    refresh.refresh(store, list(article_ids))
+    return newly
+
+
+def unpublish(store: Store, article_id: int) -> None:
+    """Take the article off the site; other lists skip it from the next read."""
+    store.unpublish(article_id)

@@ -1,0 +1,221 @@
+"""The content store: one repository interface over SQLite or PostgreSQL.
+
+Modules:
+- ``schema``: the tables of record; ``types``: columns that behave alike on both databases.
+- ``engine``: an engine for a URL; ``sqlite`` and ``postgres``: dialect-only code.
+- ``migrate``: Alembic migrations (``migrations/``), applied at start and by the CLI.
+- ``articles``, ``taxonomy``, ``related``, ``weather``: the queries of one aggregate each.
+
+SQL lives here and nowhere else. It imports only ``model`` of dateline's packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from dateline.model import (
+    Article,
+    ArticleSummary,
+    Author,
+    Observation,
+    RelatedLink,
+    Section,
+    StoreUnavailable,
+    Topic,
+)
+from dateline.store import articles, migrate, related, taxonomy, weather
+from dateline.store.articles import CorpusEntry, SaveResult
+from dateline.store.engine import make_engine
+from dateline.store.sqlite import WRITE_OPTION
+
+__all__ = ["ArticlePage", "CorpusEntry", "SaveResult", "Store", "open_store"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """Everything an article page shows that comes from the store."""
+
+    article: Article
+    related: list[RelatedLink]
+    recent: list[ArticleSummary]
+
+
+class Store:
+    """The one repository interface. Each method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+            with conn.begin():
+                yield conn
+
+    # schema
+    def migrate(self) -> bool:
+        """Apply pending migrations; True when anything was applied."""
+        return migrate.upgrade(self.engine)
+
+    # sections, authors, topics
+    def sections(self) -> list[Section]:
+        with self._read() as conn:
+            return taxonomy.list_sections(conn)
+
+    def section(self, slug: str) -> Section | None:
+        with self._read() as conn:
+            return taxonomy.get_section(conn, slug)
+
+    def save_section(self, section: Section) -> Section:
+        with self._write() as conn:
+            return taxonomy.save_section(conn, section)
+
+    def author(self, slug: str) -> Author | None:
+        with self._read() as conn:
+            return taxonomy.get_author(conn, slug)
+
+    def topic(self, slug: str) -> Topic | None:
+        with self._read() as conn:
+            return taxonomy.get_topic(conn, slug)
+
+    # articles
+    def save_articles(self, items: Sequence[Article]) -> list[SaveResult]:
+        """Save several articles all or nothing (one file's items)."""
+        with self._write() as conn:
+            return [articles.save_article(conn, item) for item in items]
+
+    def publish(self, article_ids: Sequence[int], now: datetime) -> list[int]:
+        """Mark published; returns the ids that were not published before."""
+        with self._write() as conn:
+            return articles.publish(conn, article_ids, now)
+
+    def unpublish(self, article_id: int) -> None:
+        with self._write() as conn:
+            articles.unpublish(conn, article_id)
+
+    def add_correction(self, article_id: int, text: str, at: datetime) -> None:
+        with self._write() as conn:
+            articles.add_correction(conn, article_id, text, at)
+
+    def article(self, article_id: int) -> Article | None:
+        with self._read() as conn:
+            return articles.get_article(conn, article_id)
+
+    def article_by_slug(self, slug: str) -> Article | None:
+        with self._read() as conn:
+            return articles.get_article_by_slug(conn, slug)
+
+    def article_by_uid(self, uid: str) -> Article | None:
+        with self._read() as conn:
+            return articles.get_article_by_uid(conn, uid)
+
+    def article_page(
+        self, slug: str, *, related_limit: int = 5, recent_limit: int = 5
+    ) -> ArticlePage | None:
+        """The article with its related and recent lists: six queries, on one connection."""
+        with self._read() as conn:
+            article = articles.get_article_by_slug(conn, slug)
+            if article is None or article.id is None:
+                return None
+            return ArticlePage(
+                article=article,
+                related=related.related_links(conn, article.id, related_limit),
+                recent=articles.list_published(conn, limit=recent_limit, exclude_id=article.id),
+            )
+
+    def list_published(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        section_slug: str | None = None,
+        author_id: int | None = None,
+        topic_id: int | None = None,
+        exclude_id: int | None = None,
+    ) -> list[ArticleSummary]:
+        with self._read() as conn:
+            return articles.list_published(
+                conn,
+                limit=limit,
+                offset=offset,
+                section_slug=section_slug,
+                author_id=author_id,
+                topic_id=topic_id,
+                exclude_id=exclude_id,
+            )
+
+    def count_published(self, section_slug: str | None = None) -> int:
+        with self._read() as conn:
+            return articles.count_published(conn, section_slug)
+
+    def section_fronts(self, per_section: int) -> dict[str, list[ArticleSummary]]:
+        with self._read() as conn:
+            return articles.section_fronts(conn, per_section)
+
+    # related lists
+    def published_corpus(self) -> list[CorpusEntry]:
+        with self._read() as conn:
+            return articles.published_corpus(conn)
+
+    def related_links(self, article_id: int, limit: int = 5) -> list[RelatedLink]:
+        with self._read() as conn:
+            return related.related_links(conn, article_id, limit)
+
+    def related_scores(self, article_ids: Sequence[int]) -> dict[int, list[tuple[int, float]]]:
+        with self._read() as conn:
+            return related.related_scores(conn, article_ids)
+
+    def replace_related(self, lists: dict[int, Sequence[tuple[int, float]]]) -> None:
+        """Store several related lists in one transaction."""
+        with self._write() as conn:
+            for article_id, ranked in lists.items():
+                related.replace_related(conn, article_id, ranked)
+
+    # weather cache
+    def latest_observation(self, location: str) -> Observation | None:
+        with self._read() as conn:
+            return weather.latest_observation(conn, location)
+
+    def save_observation(self, observation: Observation) -> None:
+        with self._write() as conn:
+            weather.save_observation(conn, observation)
+
+
+def open_store(url: str, *, apply_migrations: bool = True) -> Store:
+    """Open the store at ``url``, check it answers, and bring its schema up to date.
+
+    A database that cannot be reached or is locked raises ``StoreUnavailable`` with a
+    message naming the database and the reason, never a driver traceback.
+    """
+    engine = make_engine(url)
+    store = Store(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        if apply_migrations:
+            store.migrate()
+        else:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreUnavailable(f"cannot open the database {where}: {reason}") from exc
+    return store

@@ -1,0 +1,435 @@
+"""Queries for articles: save, fetch whole, and list as summaries.
+
+Rows in, model objects out. Fetching one whole article costs four queries (the article
+with its section, its bylines, its topics, its corrections) whatever the archive's size;
+every list is one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from dateline.model import (
+    Article,
+    ArticleSummary,
+    Author,
+    Block,
+    BlockKind,
+    Correction,
+    Section,
+    Source,
+    Status,
+    Topic,
+)
+from dateline.model.slug import unique_slug
+from dateline.store.schema import (
+    article_authors,
+    article_topics,
+    articles,
+    authors,
+    corrections,
+    sections,
+    topics,
+)
+from dateline.store.taxonomy import ensure_authors, ensure_topics
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What saving an article did: ``created``, ``updated`` or ``unchanged`` (not newer)."""
+
+    article_id: int
+    slug: str
+    outcome: str
+
+
+def block_to_dict(block: Block) -> dict[str, Any]:
+    """A block as JSON: its kind and every field that differs from the default."""
+    data: dict[str, Any] = {"kind": block.kind.value}
+    for spec in fields(Block)[1:]:
+        value = getattr(block, spec.name)
+        if value != spec.default:
+            data[spec.name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def block_from_dict(data: dict[str, Any]) -> Block:
+    return Block(
+        kind=BlockKind(data["kind"]),
+        html=data.get("html", ""),
+        items=tuple(data.get("items", ())),
+        level=int(data.get("level", 2)),
+        ordered=bool(data.get("ordered", False)),
+        src=data.get("src", ""),
+        alt=data.get("alt", ""),
+        caption=data.get("caption", ""),
+        credit=data.get("credit", ""),
+    )
+
+
+def _columns(article: Article) -> dict[str, Any]:
+    return {
+        "headline": article.headline,
+        "deck": article.deck,
+        "dateline": article.dateline,
+        "body": [block_to_dict(b) for b in article.body],
+        "credit_line": article.credit_line,
+        "section_id": article.section.id,
+        "version_at": article.version_at,
+        "updated_at": article.updated_at,
+        "language": article.language,
+        "source_kind": article.source.kind,
+        "source_publisher": article.source.publisher,
+        "source_url": article.source.url,
+        "source_item_id": article.source.item_id,
+        "canonical_url": article.canonical_url,
+    }
+
+
+def _free_slug(conn: Connection, base: str) -> str:
+    taken = set(
+        conn.execute(
+            select(articles.c.slug).where(
+                or_(articles.c.slug == base, articles.c.slug.like(f"{base}-%"))
+            )
+        ).scalars()
+    )
+    return unique_slug(base, taken)
+
+
+def _is_newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    return incoming is None or stored is None or incoming > stored
+
+
+def save_article(conn: Connection, article: Article) -> SaveResult:
+    """Insert the article, or update the one with the same ``uid`` when this is newer.
+
+    An update keeps the stored slug (URLs stay stable), status and first-published time;
+    a new article gets a slug no other article has. The section must already have an id.
+    """
+    if article.section.id is None:
+        raise ValueError("save_article needs a stored section")
+    row = (
+        conn.execute(
+            select(articles.c.id, articles.c.slug, articles.c.version_at).where(
+                articles.c.uid == article.uid
+            )
+        )
+        .mappings()
+        .first()
+    )
+    values = _columns(article)
+    if row is None:
+        slug = _free_slug(conn, article.slug)
+        result = conn.execute(
+            insert(articles).values(
+                uid=article.uid,
+                slug=slug,
+                status=article.status.value,
+                published_at=article.published_at,
+                **values,
+            )
+        )
+        assert result.inserted_primary_key is not None
+        article_id = int(result.inserted_primary_key[0])
+        outcome = "created"
+    else:
+        article_id, slug = row["id"], row["slug"]
+        if not _is_newer(article.version_at, row["version_at"]):
+            return SaveResult(article_id, slug, "unchanged")
+        conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+        conn.execute(delete(article_authors).where(article_authors.c.article_id == article_id))
+        conn.execute(delete(article_topics).where(article_topics.c.article_id == article_id))
+        outcome = "updated"
+    author_ids = ensure_authors(conn, article.bylines)
+    if author_ids:
+        conn.execute(
+            insert(article_authors),
+            [
+                {"article_id": article_id, "author_id": a, "position": i}
+                for i, a in enumerate(author_ids)
+            ],
+        )
+    topic_ids = ensure_topics(conn, article.topics)
+    if topic_ids:
+        conn.execute(
+            insert(article_topics),
+            [{"article_id": article_id, "topic_id": t} for t in topic_ids],
+        )
+    return SaveResult(article_id, slug, outcome)
+
+
+def publish(conn: Connection, article_ids: Sequence[int], now: datetime) -> list[int]:
+    """Mark the articles published; keep a first-published time they already have.
+
+    Returns the ids that were not published before.
+    """
+    if not article_ids:
+        return []
+    changed = list(
+        conn.execute(
+            select(articles.c.id).where(
+                articles.c.id.in_(article_ids), articles.c.status != Status.PUBLISHED.value
+            )
+        ).scalars()
+    )
+    conn.execute(
+        update(articles)
+        .where(articles.c.id.in_(article_ids))
+        .values(
+            status=Status.PUBLISHED.value,
+            published_at=func.coalesce(articles.c.published_at, now),
+        )
+    )
+    return changed
+
+
+def unpublish(conn: Connection, article_id: int) -> None:
+    conn.execute(
+        update(articles).where(articles.c.id == article_id).values(status=Status.UNPUBLISHED.value)
+    )
+
+
+def add_correction(conn: Connection, article_id: int, text: str, at: datetime) -> None:
+    """Append a public correction; the article's updated time becomes its time."""
+    conn.execute(insert(corrections).values(article_id=article_id, text=text, created_at=at))
+    conn.execute(update(articles).where(articles.c.id == article_id).values(updated_at=at))
+
+
+_FULL = select(
+    articles,
+    sections.c.slug.label("s_slug"),
+    sections.c.name.label("s_name"),
+    sections.c.position.label("s_position"),
+).join(sections, sections.c.id == articles.c.section_id)
+
+
+def _article_from_row(conn: Connection, row: RowMapping) -> Article:
+    article_id = row["id"]
+    bylines = tuple(
+        Author(slug=r["slug"], name=r["name"], bio=r["bio"], id=r["id"])
+        for r in conn.execute(
+            select(authors)
+            .join(article_authors, article_authors.c.author_id == authors.c.id)
+            .where(article_authors.c.article_id == article_id)
+            .order_by(article_authors.c.position)
+        ).mappings()
+    )
+    topic_list = tuple(
+        Topic(slug=r["slug"], name=r["name"], id=r["id"])
+        for r in conn.execute(
+            select(topics)
+            .join(article_topics, article_topics.c.topic_id == topics.c.id)
+            .where(article_topics.c.article_id == article_id)
+            .order_by(topics.c.name)
+        ).mappings()
+    )
+    fixes = tuple(
+        Correction(text=r["text"], created_at=r["created_at"])
+        for r in conn.execute(
+            select(corrections)
+            .where(corrections.c.article_id == article_id)
+            .order_by(corrections.c.created_at, corrections.c.id)
+        ).mappings()
+    )
+    section = Section(
+        slug=row["s_slug"], name=row["s_name"], position=row["s_position"], id=row["section_id"]
+    )
+    return Article(
+        id=article_id,
+        uid=row["uid"],
+        slug=row["slug"],
+        headline=row["headline"],
+        deck=row["deck"],
+        dateline=row["dateline"],
+        body=tuple(block_from_dict(b) for b in row["body"]),
+        credit_line=row["credit_line"],
+        section=section,
+        bylines=bylines,
+        topics=topic_list,
+        status=Status(row["status"]),
+        published_at=row["published_at"],
+        updated_at=row["updated_at"],
+        version_at=row["version_at"],
+        language=row["language"],
+        source=Source(
+            kind=row["source_kind"],
+            publisher=row["source_publisher"],
+            url=row["source_url"],
+            item_id=row["source_item_id"],
+        ),
+        canonical_url=row["canonical_url"],
+        corrections=fixes,
+    )
+
+
+def get_article(conn: Connection, article_id: int) -> Article | None:
+    row = conn.execute(_FULL.where(articles.c.id == article_id)).mappings().first()
+    return _article_from_row(conn, row) if row else None
+
+
+def get_article_by_slug(conn: Connection, slug: str) -> Article | None:
+    row = conn.execute(_FULL.where(articles.c.slug == slug)).mappings().first()
+    return _article_from_row(conn, row) if row else None
+
+
+def get_article_by_uid(conn: Connection, uid: str) -> Article | None:
+    row = conn.execute(_FULL.where(articles.c.uid == uid)).mappings().first()
+    return _article_from_row(conn, row) if row else None
+
+
+SUMMARY_COLUMNS = (
+    articles.c.id,
+    articles.c.headline,
+    articles.c.slug,
+    articles.c.deck,
+    articles.c.published_at,
+    articles.c.version_at,
+    sections.c.slug.label("section_slug"),
+    sections.c.name.label("section_name"),
+)
+
+
+def summary_from_row(row: RowMapping) -> ArticleSummary:
+    when = row["published_at"] or row["version_at"]
+    path = f"/{when:%Y/%m/%d}/{row['slug']}" if when else f"/article/{row['slug']}"
+    return ArticleSummary(
+        id=row["id"],
+        headline=row["headline"],
+        path=path,
+        published_at=row["published_at"],
+        section_slug=row["section_slug"],
+        section_name=row["section_name"],
+        deck=row["deck"],
+    )
+
+
+def _published_summaries() -> Select[Any]:
+    return (
+        select(*SUMMARY_COLUMNS)
+        .join(sections, sections.c.id == articles.c.section_id)
+        .where(articles.c.status == Status.PUBLISHED.value)
+        .order_by(articles.c.published_at.desc(), articles.c.id.desc())
+    )
+
+
+def list_published(
+    conn: Connection,
+    *,
+    limit: int,
+    offset: int = 0,
+    section_slug: str | None = None,
+    author_id: int | None = None,
+    topic_id: int | None = None,
+    exclude_id: int | None = None,
+) -> list[ArticleSummary]:
+    """Published articles, newest first, optionally of one section, author or topic."""
+    query = _published_summaries()
+    if section_slug is not None:
+        query = query.where(sections.c.slug == section_slug)
+    if author_id is not None:
+        query = query.join(
+            article_authors,
+            and_(
+                article_authors.c.article_id == articles.c.id,
+                article_authors.c.author_id == author_id,
+            ),
+        )
+    if topic_id is not None:
+        query = query.join(
+            article_topics,
+            and_(
+                article_topics.c.article_id == articles.c.id, article_topics.c.topic_id == topic_id
+            ),
+        )
+    if exclude_id is not None:
+        query = query.where(articles.c.id != exclude_id)
+    rows = conn.execute(query.limit(limit).offset(offset)).mappings()
+    return [summary_from_row(r) for r in rows]
+
+
+def count_published(conn: Connection, section_slug: str | None = None) -> int:
+    query = (
+        select(func.count())
+        .select_from(articles)
+        .where(articles.c.status == Status.PUBLISHED.value)
+    )
+    if section_slug is not None:
+        query = query.join(sections, sections.c.id == articles.c.section_id).where(
+            sections.c.slug == section_slug
+        )
+    return int(conn.execute(query).scalar_one())
+
+
+def section_fronts(conn: Connection, per_section: int) -> dict[str, list[ArticleSummary]]:
+    """The newest ``per_section`` published articles of every section, in one query."""
+    ranked = (
+        select(
+            *SUMMARY_COLUMNS,
+            func.row_number()
+            .over(
+                partition_by=articles.c.section_id,
+                order_by=(articles.c.published_at.desc(), articles.c.id.desc()),
+            )
+            .label("n"),
+        )
+        .join(sections, sections.c.id == articles.c.section_id)
+        .where(articles.c.status == Status.PUBLISHED.value)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(ranked).where(ranked.c.n <= per_section).order_by(ranked.c.section_slug, ranked.c.n)
+    ).mappings()
+    fronts: dict[str, list[ArticleSummary]] = {}
+    for row in rows:
+        fronts.setdefault(row["section_slug"], []).append(summary_from_row(row))
+    return fronts
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusEntry:
+    """What the related ranking reads of one published article."""
+
+    id: int
+    headline: str
+    deck: str
+    body: tuple[Block, ...]
+    published_at: datetime | None
+
+
+def published_corpus(conn: Connection) -> list[CorpusEntry]:
+    rows = conn.execute(
+        select(
+            articles.c.id,
+            articles.c.headline,
+            articles.c.deck,
+            articles.c.body,
+            articles.c.published_at,
+        ).where(articles.c.status == Status.PUBLISHED.value)
+    ).mappings()
+    return [
+        CorpusEntry(
+            id=r["id"],
+            headline=r["headline"],
+            deck=r["deck"],
+            body=tuple(block_from_dict(b) for b in r["body"]),
+            published_at=r["published_at"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,88 @@
+"""Queries for sections, authors and topics: the names articles are filed under."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+
+from dateline.model import Author, Section, Topic
+from dateline.store.schema import authors, sections, topics
+
+
+def section_from_row(row: RowMapping) -> Section:
+    return Section(slug=row["slug"], name=row["name"], position=row["position"], id=row["id"])
+
+
+def list_sections(conn: Connection) -> list[Section]:
+    rows = conn.execute(select(sections).order_by(sections.c.position, sections.c.name))
+    return [section_from_row(r) for r in rows.mappings()]
+
+
+def get_section(conn: Connection, slug: str) -> Section | None:
+    row = conn.execute(select(sections).where(sections.c.slug == slug)).mappings().first()
+    return section_from_row(row) if row else None
+
+
+def save_section(conn: Connection, section: Section) -> Section:
+    """Create the section, or rename and reorder the one with the same slug."""
+    existing = get_section(conn, section.slug)
+    if existing is not None:
+        conn.execute(
+            update(sections)
+            .where(sections.c.id == existing.id)
+            .values(name=section.name, position=section.position)
+        )
+        return Section(section.slug, section.name, section.position, existing.id)
+    position = section.position
+    if position == 0:
+        position = (conn.execute(select(func.max(sections.c.position))).scalar() or 0) + 1
+    new_id = conn.execute(
+        insert(sections).values(slug=section.slug, name=section.name, position=position)
+    ).inserted_primary_key
+    assert new_id is not None
+    return Section(section.slug, section.name, position, new_id[0])
+
+
+def get_author(conn: Connection, slug: str) -> Author | None:
+    row = conn.execute(select(authors).where(authors.c.slug == slug)).mappings().first()
+    if row is None:
+        return None
+    return Author(slug=row["slug"], name=row["name"], bio=row["bio"], id=row["id"])
+
+
+def get_topic(conn: Connection, slug: str) -> Topic | None:
+    row = conn.execute(select(topics).where(topics.c.slug == slug)).mappings().first()
+    return Topic(slug=row["slug"], name=row["name"], id=row["id"]) if row else None
+
+
+def ensure_authors(conn: Connection, wanted: Iterable[Author]) -> list[int]:
+    """Ids of the authors, by slug, creating the missing ones; order kept."""
+    ids: list[int] = []
+    for author in wanted:
+        found = conn.execute(select(authors.c.id).where(authors.c.slug == author.slug)).scalar()
+        if found is None:
+            result = conn.execute(
+                insert(authors).values(slug=author.slug, name=author.name, bio=author.bio)
+            )
+            assert result.inserted_primary_key is not None
+            found = result.inserted_primary_key[0]
+        elif author.bio:
+            conn.execute(update(authors).where(authors.c.id == found).values(bio=author.bio))
+        if found not in ids:
+            ids.append(found)
+    return ids
+
+
+def ensure_topics(conn: Connection, wanted: Iterable[Topic]) -> list[int]:
+    """Ids of the topics, by slug, creating the missing ones."""
+    ids: list[int] = []
+    for topic in wanted:
+        found = conn.execute(select(topics.c.id).where(topics.c.slug == topic.slug)).scalar()
+        if found is None:
+            result = conn.execute(insert(topics).values(slug=topic.slug, name=topic.name))
+            assert result.inserted_primary_key is not None
+            found = result.inserted_primary_key[0]
+        if found not in ids:
+            ids.append(found)
+    return ids
