@@ -1,0 +1,292 @@
+"""Article bodies out of outside HTML or plain text: a tuple of ``Block`` values.
+
+``html_to_blocks`` sanitizes first (``sanitize``), then walks the fragment:
+
+- ``p`` gives a paragraph, ``h1``-``h6`` a heading (``h1`` becomes level 2, the page's
+  own ``h1`` being the headline), ``ul``/``ol`` a list, ``blockquote`` a quote (its
+  paragraphs joined with ``<br>``);
+- ``img`` and ``figure`` give an image: ``src``, ``alt``, a caption from the
+  ``figcaption`` (or, for a bare ``img``, its ``title``) and a credit from a ``small``,
+  ``.credit`` or ``.byline`` element in the figure, or else from a caption of the form
+  ``Text | Credit``; an image inside a paragraph is lifted out of it;
+- wrappers (``div``, ``section``, ``article``, and an inline element such as ``span``
+  that holds blocks) are descended into; text and inline elements lying loose between
+  blocks are gathered into paragraphs, two or more ``<br>`` in a row ending one;
+- whitespace is collapsed, empty paragraphs, lists and image-less images are dropped.
+
+``text_to_blocks`` turns plain text into escaped paragraphs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from dateline.ingest.sanitize import sanitize_html
+from dateline.model import Block, BlockKind
+from dateline.model.text import strip_tags
+
+_SPACE = re.compile(r"\s+")
+_SPACE_AT_BR = re.compile(r"\s*<br>\s*")
+_EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+
+_HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_WRAPPERS = frozenset({"div", "section", "article"})
+_CREDIT_CLASSES = frozenset({"credit", "byline"})
+_INLINE = frozenset(
+    {"a", "em", "i", "strong", "b", "q", "cite", "code", "sub", "sup", "abbr", "s"}
+    | {"small", "span", "br"}
+)
+
+
+def html_to_blocks(html_fragment: str, base_url: str = "") -> tuple[Block, ...]:
+    """The body blocks of an HTML fragment from outside, sanitized on the way in."""
+    clean = sanitize_html(html_fragment, base_url)
+    if not clean.strip():
+        return ()
+    root = lxml.html.fragment_fromstring(clean, create_parent="div")
+    return tuple(_walk(root))
+
+
+def text_to_blocks(text: str) -> tuple[Block, ...]:
+    """Paragraphs of plain text, HTML-escaped.
+
+    Paragraphs are separated by blank lines; text without any blank line is taken to put
+    one paragraph on each line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    blocks: list[Block] = []
+    for part in parts:
+        words = _SPACE.sub(" ", part).strip()
+        if words:
+            blocks.append(Block(BlockKind.PARAGRAPH, html=html.escape(words, quote=False)))
+    return tuple(blocks)
+
+
+class _Loose:
+    """Text and inline elements lying between blocks, waiting to become a paragraph."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._breaks = 0
+
+    def add_text(self, text: str | None) -> None:
+        if text:
+            if text.strip():
+                self._breaks = 0
+            self._parts.append(html.escape(text, quote=False))
+
+    def add_element(self, element: HtmlElement) -> None:
+        if element.tag == "br":
+            self._breaks += 1
+            self._parts.append("<br>")
+        else:
+            self._breaks = 0
+            self._parts.append(_outer_html(element))
+
+    @property
+    def ends_paragraph(self) -> bool:
+        return self._breaks >= 2
+
+    def flush(self) -> Iterator[Block]:
+        if self._parts:
+            inline = _normalise("".join(self._parts))
+            self._parts.clear()
+            self._breaks = 0
+            if _has_text(inline):
+                yield Block(BlockKind.PARAGRAPH, html=inline)
+
+
+def _walk(container: HtmlElement) -> Iterator[Block]:
+    """The blocks of ``container``'s children, wrappers descended into."""
+    loose = _Loose()
+    loose.add_text(container.text)
+    for child in container:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag:
+            loose.add_text(child.tail)
+            continue
+        if tag in _WRAPPERS or (tag in _INLINE and _holds_blocks(child)):
+            yield from loose.flush()
+            yield from _walk(child)
+        elif tag in ("p", "pre"):
+            yield from loose.flush()
+            yield from _paragraph(child)
+        elif tag in _HEADINGS:
+            yield from loose.flush()
+            inline = _inner_html(child)
+            if _has_text(inline):
+                yield Block(BlockKind.HEADING, html=inline, level=_HEADINGS[tag])
+        elif tag in ("ul", "ol"):
+            yield from loose.flush()
+            yield from _list(child, ordered=tag == "ol")
+        elif tag == "blockquote":
+            yield from loose.flush()
+            yield from _quote(child)
+        elif tag == "figure":
+            yield from loose.flush()
+            yield from _figure(child)
+        elif tag == "img":
+            yield from loose.flush()
+            yield from _image(child)
+        elif tag in ("li", "figcaption"):  # astray outside its list or figure
+            yield from loose.flush()
+            yield from _walk(child)
+        else:
+            loose.add_element(child)
+            if loose.ends_paragraph:
+                yield from loose.flush()
+        loose.add_text(child.tail)
+    yield from loose.flush()
+
+
+def _holds_blocks(element: HtmlElement) -> bool:
+    """Whether a (normally inline) element holds block elements, so must be descended."""
+    return any(isinstance(d.tag, str) and d.tag not in _INLINE for d in element.iterdescendants())
+
+
+_INLINE = frozenset(
+    {"a", "em", "i", "strong", "b", "q", "cite", "code", "sub", "sup", "abbr", "s"}
+    | {"small", "span", "br"}
+)
+
+
+def _paragraph(element: HtmlElement) -> Iterator[Block]:
+    """A paragraph, any images in it lifted out (before it if they lead, else after)."""
+    images = [img for img in element.iter("img")]
+    if not images:
+        if _holds_blocks(element):  # block structure that slipped into a paragraph
+            yield from _walk(element)
+            return
+        inline = _inner_html(element)
+        if _has_text(inline):
+            yield Block(BlockKind.PARAGRAPH, html=inline)
+        return
+    leading = not _has_text(_text_before(element, images[0]))
+    image_blocks = [block for img in images for block in _image(img)]
+    for img in images:
+        img.drop_tree()
+    inline = _inner_html(element)
+    if leading:
+        yield from image_blocks
+    if _has_text(inline):
+        yield Block(BlockKind.PARAGRAPH, html=inline)
+    if not leading:
+        yield from image_blocks
+
+
+def _text_before(root: HtmlElement, target: HtmlElement) -> str:
+    """The text of ``root`` that comes before ``target`` in document order."""
+    parts: list[str] = [root.text or ""]
+    for element in root.iterdescendants():
+        if element is target:
+            break
+        parts.append(element.text or "")
+        parts.append(element.tail or "")
+    return "".join(parts)
+
+
+def _list(element: HtmlElement, *, ordered: bool) -> Iterator[Block]:
+    items: list[str] = []
+    for item in element:
+        if item.tag == "li":
+            inline = _inline_of(item)
+        elif item.tag in ("ul", "ol"):  # a nested list written as a sibling of the items
+            inline = _inline_of(item)
+        else:
+            continue
+        if _has_text(inline):
+            items.append(inline)
+    if items:
+        yield Block(BlockKind.LIST, items=tuple(items), ordered=ordered)
+
+
+def _quote(element: HtmlElement) -> Iterator[Block]:
+    inline = _inline_of(element)
+    if _has_text(inline):
+        yield Block(BlockKind.QUOTE, html=inline)
+
+
+def _inline_of(element: HtmlElement) -> str:
+    """The content of ``element`` as one run of inline HTML, its blocks joined by ``<br>``."""
+    runs: list[str] = []
+    for block in _walk(element):
+        if block.kind is BlockKind.LIST:
+            runs.extend(block.items)
+        elif block.kind is BlockKind.IMAGE:
+            continue
+        else:
+            runs.append(block.html)
+    return "<br>".join(run for run in runs if run)
+
+
+def _figure(element: HtmlElement) -> Iterator[Block]:
+    img = next(element.iter("img"), None)
+    if img is None:  # a figure without a picture (a pull quote, say): its content
+        yield from _walk(element)
+        return
+    credit = ""
+    for marked in list(element.iter()):
+        if marked is element:
+            continue
+        classes = set((marked.get("class") or "").split())
+        in_caption = any(a.tag == "figcaption" for a in marked.iterancestors())
+        if classes & _CREDIT_CLASSES or (marked.tag == "small" and in_caption):
+            credit = credit or _normalise(marked.text_content())
+            marked.drop_tree()
+    caption_element = next(element.iter("figcaption"), None)
+    caption = _inner_html(caption_element) if caption_element is not None else ""
+    yield from _image(img, caption=caption, credit=credit)
+
+
+def _image(img: HtmlElement, caption: str | None = None, credit: str = "") -> Iterator[Block]:
+    """An image block, or nothing when the sanitizer left the picture without a source."""
+    src = (img.get("src") or "").strip()
+    if not src:
+        return
+    if caption is None:
+        caption = _normalise(html.escape(img.get("title") or "", quote=False))
+    if not credit and "|" in caption:
+        text, _, after = caption.rpartition("|")
+        caption, credit = _normalise(text), strip_tags(after)
+    yield Block(
+        BlockKind.IMAGE,
+        src=src,
+        alt=_normalise(img.get("alt") or ""),
+        caption=caption,
+        credit=credit,
+    )
+
+
+def _inner_html(element: HtmlElement) -> str:
+    """The normalised inline HTML inside ``element``."""
+    parts = [html.escape(element.text or "", quote=False)]
+    parts.extend(
+        _outer_html(child) + html.escape(child.tail or "", quote=False) for child in element
+    )
+    return _normalise("".join(parts))
+
+
+def _outer_html(element: HtmlElement) -> str:
+    """``element`` itself as HTML, tail excluded, without the sanitizer's marker classes."""
+    for node in element.iter():
+        if "class" in node.attrib:
+            del node.attrib["class"]
+    return lxml.html.tostring(element, encoding="unicode", with_tail=False)
+
+
+def _normalise(inline: str) -> str:
+    """Collapsed whitespace, no spaces around ``<br>``, no ``<br>`` at either end."""
+    text = _SPACE.sub(" ", inline).strip()
+    text = _SPACE_AT_BR.sub("<br>", text)
+    return _EDGE_BR.sub("", text).strip()
+
+
+def _has_text(inline: str) -> bool:
+    return bool(strip_tags(inline))

@@ -1,0 +1,61 @@
+"""What the weather widget shows, decided from the stored observation and its own time.
+
+Freshness is measured from the observation's data time, not the fetch time: up to
+``FRESH`` old it is shown plainly, up to ``STALE`` old it is shown with "as of HH:MM",
+older (or absent, or from the future beyond a small clock skew) it is not shown at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from dateline.model import Observation
+from dateline.store import Store
+
+FRESH = timedelta(hours=1)
+STALE = timedelta(hours=3)
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class WeatherDisplay:
+    """The widget's content: ``temperature`` is already formatted (``15.5 C``)."""
+
+    temperature: str
+    city: str
+    condition: str
+    as_of: str
+    attribution: str
+
+
+def format_temperature(celsius: float, unit: str = "C") -> str:
+    """One decimal and the unit letter; Fahrenheit is converted here, once, at display."""
+    value = celsius * 9 / 5 + 32 if unit == "F" else celsius
+    return f"{value:.1f} {unit}"
+
+
+def display(
+    observation: Observation | None, now: datetime, tz: tzinfo, unit: str = "C"
+) -> WeatherDisplay | None:
+    """The widget for ``observation`` at ``now``, or ``None`` when nothing may be shown."""
+    if observation is None:
+        return None
+    age = now - observation.observed_at
+    if age > STALE or age < -CLOCK_SKEW:
+        return None
+    as_of = ""
+    if age > FRESH:
+        as_of = f"as of {observation.observed_at.astimezone(tz):%H:%M}"
+    return WeatherDisplay(
+        temperature=format_temperature(observation.temperature_c, unit),
+        city=observation.city,
+        condition=observation.condition,
+        as_of=as_of,
+        attribution=observation.attribution,
+    )
+
+
+def current(store: Store, location: str, now: datetime, tz: tzinfo) -> WeatherDisplay | None:
+    """Read the cache for ``location`` and decide what the widget shows: one query."""
+    return display(store.latest_observation(location), now, tz)

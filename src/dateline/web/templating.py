@@ -1,0 +1,66 @@
+"""The Jinja environment: templates, filters for dates and datelines, hashed static URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dateline.model.dateline import display_dateline
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+@lru_cache(maxsize=64)
+def static_hash(name: str) -> str:
+    """First 12 hex digits of the SHA-256 of a static file: its URL changes with it."""
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """URL of a static file, with its content hash so it can be cached for ever."""
+    return f"/static/{static_hash(name)}/{name}"
+
+
+def make_environment(tz: tzinfo) -> Environment:
+    """The site's template environment; dates are shown in ``tz``."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def local(value: datetime) -> datetime:
+        return value.astimezone(tz)
+
+    def long_date(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        when = local(value)
+        return f"{when:%B} {when.day}, {when.year}"
+
+    def date_time(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        when = local(value)
+        hour = when.hour % 12 or 12
+        meridiem = "a.m." if when.hour < 12 else "p.m."
+        return f"{when:%B} {when.day}, {when.year} at {hour}:{when:%M} {meridiem} {when:%Z}"
+
+    def iso(value: datetime | None) -> str:
+        return value.isoformat() if value is not None else ""
+
+    env.filters.update(
+        long_date=long_date,
+        date_time=date_time,
+        iso=iso,
+        dateline=display_dateline,
+    )
+    env.globals["static_url"] = static_url
+    return env
