@@ -278,7 +278,7 @@ def _outer_html(element: HtmlElement) -> str:
     for node in element.iter():
         if "class" in node.attrib:
             del node.attrib["class"]
-    return lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    return str(lxml.html.tostring(element, encoding="unicode", with_tail=False))
 
 
 def _normalise(inline: str) -> str:
