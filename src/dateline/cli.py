@@ -18,8 +18,8 @@ from dateline.model import DatelineError, Section
 from dateline.model.slug import slugify
 from dateline.store import Store, open_store
 
-console = Console(stderr=True)
-SETTINGS_HELP = "\n".join(f"  {s.env}: {s.help}" for s in SETTINGS)
+console = Console(stderr=True, soft_wrap=True)
+SETTINGS_HELP = "\b\n" + "\n".join(f"{s.env}  (default: {s.default!s:.40})" for s in SETTINGS)
 
 
 def load_settings() -> Settings:
@@ -54,7 +54,7 @@ def file_progress(total: int, label: str) -> Iterator[Callable[[Path], None] | N
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=f"Settings come from the environment:\n\n{SETTINGS_HELP}",
+    epilog=f"Settings come from DATELINE_* variables (docs/configuration.md):\n\n{SETTINGS_HELP}",
 )
 @click.version_option(__version__, prog_name="dateline")
 def cli() -> None:
@@ -138,7 +138,11 @@ def import_(paths: tuple[Path, ...], publish: bool, section: str | None) -> None
 
 @cli.command()
 def demo() -> None:
-    """Fill the site with the demo newsroom's sections and articles (safe to re-run)."""
+    """Fill the site with the demo newsroom (safe to re-run).
+
+    Creates the demo sections and imports and publishes the demo articles, dated so the
+    newest is from today.
+    """
     from dateline.demo.loader import demo_files, load_demo
 
     settings = load_settings()

@@ -35,7 +35,9 @@ def make_article(section: Section, uid: str = "urn:test:1", **changes: object) -
         body=(
             Block(BlockKind.PARAGRAPH, html="The council voted <em>7-2</em>."),
             Block(BlockKind.LIST, items=("one", "two"), ordered=True),
-            Block(BlockKind.IMAGE, src="https://img.example/a.jpg", caption="A dredge", credit="AP"),
+            Block(
+                BlockKind.IMAGE, src="https://img.example/a.jpg", caption="A dredge", credit="AP"
+            ),
         ),
         dateline="PORT ALDER, Maine",
         credit_line="Maria Lopez reported from Port Alder.",
@@ -88,9 +90,7 @@ def test_import_is_idempotent_and_only_newer_versions_update(store: Store) -> No
 
 def test_duplicate_slugs_get_unique_ones(store: Store) -> None:
     section = store.save_section(Section("local", "Local"))
-    results = store.save_articles(
-        [make_article(section, uid=f"urn:test:{i}") for i in range(3)]
-    )
+    results = store.save_articles([make_article(section, uid=f"urn:test:{i}") for i in range(3)])
     assert [r.slug for r in results] == ["harbor-vote", "harbor-vote-2", "harbor-vote-3"]
 
 
@@ -125,7 +125,9 @@ def test_fixture_newsroom_lists_are_filled(store: Store) -> None:
     fronts = store.section_fronts(2)
     assert sorted(fronts) == ["business", "science", "world"]
     assert all(len(v) <= 2 for v in fronts.values())
-    page = store.article_page(store.list_published(limit=1, section_slug="world")[0].path.split("/")[-1])
+    page = store.article_page(
+        store.list_published(limit=1, section_slug="world")[0].path.split("/")[-1]
+    )
     assert page is not None
     assert page.article.id in ids
     assert len(page.recent) == 4

@@ -6,9 +6,9 @@
   own ``h1`` being the headline), ``ul``/``ol`` a list, ``blockquote`` a quote (its
   paragraphs joined with ``<br>``);
 - ``img`` and ``figure`` give an image: ``src``, ``alt``, a caption from the
-  ``figcaption`` (or, for a bare ``img``, its ``title``) and a credit from a ``small``,
-  ``.credit`` or ``.byline`` element in the figure, or else from a caption of the form
-  ``Text | Credit``; an image inside a paragraph is lifted out of it;
+  ``figcaption`` (or, for a bare ``img``, its ``title``) and a credit from the first
+  ``small``, ``.credit`` or ``.byline`` element in the figure, or else from a caption of
+  the form ``Text | Credit``; an image inside a paragraph is lifted out of it;
 - wrappers (``div``, ``section``, ``article``, and an inline element such as ``span``
   that holds blocks) are descended into; text and inline elements lying loose between
   blocks are gathered into paragraphs, two or more ``<br>`` in a row ending one;
@@ -30,7 +30,7 @@ from dateline.ingest.sanitize import sanitize_html
 from dateline.model import Block, BlockKind
 from dateline.model.text import strip_tags
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is kept
 _SPACE_AT_BR = re.compile(r"\s*<br>\s*")
 _EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
@@ -50,6 +50,7 @@ def html_to_blocks(html_fragment: str, base_url: str = "") -> tuple[Block, ...]:
     if not clean.strip():
         return ()
     root = lxml.html.fragment_fromstring(clean, create_parent="div")
+    _settle_marks(root)
     return tuple(_walk(root))
 
 
@@ -67,6 +68,22 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
         if words:
             blocks.append(Block(BlockKind.PARAGRAPH, html=html.escape(words, quote=False)))
     return tuple(blocks)
+
+
+def _settle_marks(root: HtmlElement) -> None:
+    """Turn a figure's credit-marked element into ``small``; drop other classes and spans.
+
+    The sanitizer lets the ``credit``/``byline`` classes through only so that a picture
+    credit can be found; stored block HTML carries no classes and no bare ``span``.
+    """
+    for element in list(root.iter()):
+        classes = set((element.get("class") or "").split())
+        if "class" in element.attrib:
+            del element.attrib["class"]
+        if classes & _CREDIT_CLASSES and any(a.tag == "figure" for a in element.iterancestors()):
+            element.tag = "small"
+        elif element.tag == "span":
+            element.drop_tag()
 
 
 class _Loose:
@@ -232,14 +249,10 @@ def _figure(element: HtmlElement) -> Iterator[Block]:
         yield from _walk(element)
         return
     credit = ""
-    for marked in list(element.iter()):
-        if marked is element:
-            continue
-        classes = set((marked.get("class") or "").split())
-        in_caption = any(a.tag == "figcaption" for a in marked.iterancestors())
-        if classes & _CREDIT_CLASSES or (marked.tag == "small" and in_caption):
-            credit = credit or _normalise(marked.text_content())
-            marked.drop_tree()
+    mark = next(element.iter("small"), None)
+    if mark is not None:
+        credit = _normalise(mark.text_content())
+        mark.drop_tree()
     caption_element = next(element.iter("figcaption"), None)
     caption = _inner_html(caption_element) if caption_element is not None else ""
     yield from _image(img, caption=caption, credit=credit)
@@ -274,10 +287,7 @@ def _inner_html(element: HtmlElement) -> str:
 
 
 def _outer_html(element: HtmlElement) -> str:
-    """``element`` itself as HTML, tail excluded, without the sanitizer's marker classes."""
-    for node in element.iter():
-        if "class" in node.attrib:
-            del node.attrib["class"]
+    """``element`` itself as HTML, tail excluded."""
     return str(lxml.html.tostring(element, encoding="unicode", with_tail=False))
 
 

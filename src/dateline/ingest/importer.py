@@ -12,10 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from dateline import publish as publishing
 from dateline.ingest.formats.markdown import parse_markdown
 from dateline.ingest.formats.ninjs import parse_ninjs
-
-from dateline import publish as publishing
 from dateline.model import Article, InvalidItem, Section
 from dateline.store import Store
 

@@ -65,14 +65,18 @@ ALLOWED_TAGS = frozenset(
     }
 )
 
+CREDIT_CLASSES = frozenset({"credit", "byline"})
+
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset(),  # no attribute on every tag (nh3 would allow lang and title)
     "a": frozenset({"href", "title"}),
     "img": frozenset({"src", "alt", "title"}),
     "abbr": frozenset({"title"}),
+    "div": frozenset({"class"}),
+    "span": frozenset({"class"}),
+    "small": frozenset({"class"}),
+    "p": frozenset({"class"}),
 }
-
-CREDIT_CLASSES = frozenset({"credit", "byline"})
-_CLASSED_TAGS = ("div", "span", "small", "p")
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -119,11 +123,19 @@ def _cleaner(base_url: str) -> nh3.Cleaner:
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        allowed_classes={tag: CREDIT_CLASSES for tag in _CLASSED_TAGS},
+        attribute_filter=_credit_class_only,
         link_rel="noopener noreferrer",
         strip_comments=True,
         url_relative=_resolver(base_url) if base_url else "pass_through",
     )
+
+
+def _credit_class_only(tag: str, attribute: str, value: str) -> str | None:
+    """Keep of a ``class`` attribute only the credit classes; leave other attributes be."""
+    if attribute != "class":
+        return value
+    kept = [name for name in value.split() if name in CREDIT_CLASSES]
+    return " ".join(kept) or None
 
 
 def _resolver(base_url: str) -> Callable[[str], str | None]:

@@ -1,0 +1,188 @@
+"""A synthetic archive for benchmarks: ``generate_archive(store, n)``.
+
+Articles are grouped into story threads. Each thread has its own keywords (words of the
+fixture newsroom's texts mixed with generated words), a section, topics, a lead author and
+a date, so articles of one thread share words and dates and their related lists are
+non-trivial; the rest of each text is drawn from a common vocabulary. Dates spread over
+three years before ``now``. Everything is drawn from ``random.Random(seed)``: the same
+``n`` and ``seed`` give the same archive.
+
+Articles are saved in batches, published with one ``store.publish`` per chunk and ranked
+with one ``related.refresh.rebuild`` at the end, not through ``publish.publish`` per
+article (that refreshes the lists each time: quadratic in the archive's size).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from dateline.model import Article, Author, Block, BlockKind, Section, Topic
+from dateline.model.slug import slugify
+from dateline.related.refresh import rebuild
+from dateline.store import Store
+from dateline.testing import FIXTURE_SECTIONS, fixture_articles
+
+SPAN = timedelta(days=3 * 365)
+SAVE_BATCH = 200
+PUBLISH_BATCH = 500
+ARTICLES_PER_THREAD = 12
+GENERATED_WORDS = 1500
+
+AUTHOR_NAMES = (
+    "Nadia Farouk",
+    "Tom Reyes",
+    "Ellen Park",
+    "Samuel Okafor",
+    "Ines Moreau",
+    "Priya Natarajan",
+    "Jonas Lindqvist",
+    "Carmen Ruiz",
+)
+TOPIC_NAMES = (
+    "Elections",
+    "Climate",
+    "Shipping",
+    "Retail",
+    "Oceans",
+    "Diplomacy",
+    "Energy",
+    "Health",
+    "Courts",
+    "Technology",
+    "Housing",
+    "Transport",
+)
+_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "k", "l", "m", "n", "p", "r", "s", "st")
+_ONSETS += ("t", "tr", "v", "z", "sh", "ch")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ea")
+_CODAS = ("", "n", "r", "l", "s", "t", "nd", "rk", "m", "x")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Thread:
+    """A story followed over several articles."""
+
+    keywords: tuple[str, ...]
+    section: Section
+    topics: tuple[Topic, ...]
+    author: Author
+    center: datetime
+
+
+def _fixture_words(now: datetime) -> list[str]:
+    """The distinct words (three letters or more) of the fixture texts, in first-seen order."""
+    texts: list[str] = []
+    for item in fixture_articles(now):
+        texts += [item.headline, item.deck, *(b.html for b in item.body)]
+    return list(dict.fromkeys(w.lower() for t in texts for w in _WORD.findall(t)))
+
+
+def _generated_words(rng: random.Random, count: int) -> list[str]:
+    words: dict[str, None] = {}
+    while len(words) < count:
+        syllables = rng.randint(2, 3)
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
+        words[word + rng.choice(_CODAS)] = None
+    return list(words)
+
+
+def _sentence(rng: random.Random, keywords: tuple[str, ...], common: list[str]) -> str:
+    words = [
+        rng.choice(keywords) if rng.random() < 0.3 else rng.choice(common)
+        for _ in range(rng.randint(8, 18))
+    ]
+    return " ".join(words).capitalize() + "."
+
+
+def _threads(
+    rng: random.Random,
+    count: int,
+    vocabulary: tuple[list[str], list[str]],
+    sections: list[Section],
+    now: datetime,
+) -> list[_Thread]:
+    fixture, generated = vocabulary
+    authors = [Author(slugify(n), n) for n in AUTHOR_NAMES]
+    topics = [Topic(slugify(n), n) for n in TOPIC_NAMES]
+    threads = []
+    for _ in range(count):
+        keywords = tuple(rng.sample(fixture, 3) + rng.sample(generated, 4))
+        threads.append(
+            _Thread(
+                keywords=keywords,
+                section=rng.choice(sections),
+                topics=tuple(rng.sample(topics, rng.randint(1, 3))),
+                author=rng.choice(authors),
+                center=now - SPAN * rng.random(),
+            )
+        )
+    return threads
+
+
+def _article(
+    rng: random.Random, index: int, seed: int, thread: _Thread, common: list[str], now: datetime
+) -> Article:
+    keywords = thread.keywords
+    headline_words = rng.sample(keywords, 3) + rng.sample(common, rng.randint(3, 6))
+    rng.shuffle(headline_words)
+    headline = " ".join(headline_words).capitalize()
+    deck = _sentence(rng, keywords, common)
+    paragraphs = tuple(
+        Block(
+            BlockKind.PARAGRAPH,
+            html=" ".join(_sentence(rng, keywords, common) for _ in range(rng.randint(2, 4))),
+        )
+        for _ in range(rng.randint(3, 7))
+    )
+    when = thread.center + timedelta(days=rng.gauss(0, 10))
+    when = min(max(when, now - SPAN), now - timedelta(hours=1))
+    bylines = [thread.author]
+    if rng.random() < 0.3:
+        other = Author(slugify(name := rng.choice(AUTHOR_NAMES)), name)
+        if other.slug != thread.author.slug:
+            bylines.append(other)
+    return Article(
+        uid=f"bench:{seed}:{index}",
+        slug=slugify(headline),
+        headline=headline,
+        section=thread.section,
+        body=paragraphs,
+        deck=deck,
+        dateline=rng.choice(("LONDON", "NEW YORK", "NAIROBI", "LISBON", "SEOUL", "LIMA")),
+        bylines=tuple(bylines),
+        topics=thread.topics,
+        published_at=when,
+        version_at=when,
+    )
+
+
+def generate_archive(store: Store, n: int, seed: int = 7, now: datetime | None = None) -> list[int]:
+    """Fill ``store`` with ``n`` published articles and their related lists; returns their ids.
+
+    The fixture sections are created (or reused); authors and topics are created as the
+    articles name them. The store should hold no other ``bench:`` articles of this seed.
+    """
+    rng = random.Random(seed)
+    when = now or datetime.now(UTC)
+    sections = [store.save_section(s) for s in FIXTURE_SECTIONS]
+    fixture = _fixture_words(when)
+    generated = _generated_words(rng, GENERATED_WORDS)
+    common = fixture + generated
+    threads = _threads(
+        rng, max(1, n // ARTICLES_PER_THREAD), (fixture, generated), sections, when
+    )
+    ids: list[int] = []
+    batch: list[Article] = []
+    for index in range(n):
+        batch.append(_article(rng, index, seed, rng.choice(threads), common, when))
+        if len(batch) == SAVE_BATCH or index == n - 1:
+            ids += [r.article_id for r in store.save_articles(batch)]
+            batch = []
+    for start in range(0, len(ids), PUBLISH_BATCH):
+        store.publish(ids[start : start + PUBLISH_BATCH], when)
+    rebuild(store)
+    return ids
