@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline.config import Settings
-from dateline.model import Section
 from dateline.store import Store, open_store
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
@@ -35,10 +34,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """A fresh site for ``settings``; pass ``store`` to share one already open."""
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
-    if site_store.section(settings.default_section) is None:
-        site_store.save_section(
-            Section(slug=settings.default_section, name=settings.default_section.title())
-        )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

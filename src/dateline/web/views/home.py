@@ -8,7 +8,7 @@ from starlette.responses import Response
 from dateline.web.contexts import HomeContext
 from dateline.web.views.common import render, site_context, store_of
 
-TOP_STORIES = 6
+TOP_STORIES = 5
 PER_SECTION = 4
 
 
