@@ -55,8 +55,7 @@ TOPIC_NAMES = (
     "Housing",
     "Transport",
 )
-_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "k", "l", "m", "n", "p", "r", "s", "st")
-_ONSETS += ("t", "tr", "v", "z", "sh", "ch")
+_ONSETS = tuple("b br c d dr f g gr k l m n p r s st t tr v z sh ch".split())
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ea")
 _CODAS = ("", "n", "r", "l", "s", "t", "nd", "rk", "m", "x")
 _WORD = re.compile(r"[A-Za-z]{3,}")
@@ -139,7 +138,10 @@ def _article(
         for _ in range(rng.randint(3, 7))
     )
     when = thread.center + timedelta(days=rng.gauss(0, 10))
-    when = min(max(when, now - SPAN), now - timedelta(hours=1))
+    newest = now - timedelta(hours=1)
+    if when > newest:  # fold back what falls in the future, keeping the spread
+        when = newest - (when - newest)
+    when = max(when, now - SPAN)
     bylines = [thread.author]
     if rng.random() < 0.3:
         other = Author(slugify(name := rng.choice(AUTHOR_NAMES)), name)
@@ -172,9 +174,7 @@ def generate_archive(store: Store, n: int, seed: int = 7, now: datetime | None =
     fixture = _fixture_words(when)
     generated = _generated_words(rng, GENERATED_WORDS)
     common = fixture + generated
-    threads = _threads(
-        rng, max(1, n // ARTICLES_PER_THREAD), (fixture, generated), sections, when
-    )
+    threads = _threads(rng, max(1, n // ARTICLES_PER_THREAD), (fixture, generated), sections, when)
     ids: list[int] = []
     batch: list[Article] = []
     for index in range(n):

@@ -16,6 +16,8 @@ model objects. The database URL comes from ``BENCH_DATABASE_URL``::
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +32,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     create_engine,
     select,
 )
@@ -68,7 +69,6 @@ related = Table(
     Column("rank", Integer),
     Column("score", Float),
 )
-_unused = Text  # the body is JSON text on SQLite, jsonb-free JSON on PostgreSQL
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -120,7 +120,7 @@ def database_url() -> str:
     """``BENCH_DATABASE_URL``, with the psycopg 3 driver for a plain PostgreSQL URL."""
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url:
-        raise SystemExit("set BENCH_DATABASE_URL to the benchmark's database URL")
+        raise RuntimeError("set BENCH_DATABASE_URL to the benchmark's database URL")
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -176,13 +176,23 @@ RECENT = (
 )
 
 
-def build_app(engine: Engine) -> Starlette:
-    """The baseline site over ``engine``: one route, the article page."""
+def build_app() -> Starlette:
+    """The baseline site: one route, the article page; the engine is made at startup."""
+    engines: list[Engine] = []
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        engines.append(make_engine(database_url()))
+        try:
+            yield
+        finally:
+            engines.pop().dispose()
 
     async def article(request: Request) -> Response:
-        with engine.connect() as conn:
-            row = conn.execute(ARTICLE.where(articles.c.slug == request.path_params["slug"]))
-            found = row.first()
+        with engines[0].connect() as conn:
+            found = conn.execute(
+                ARTICLE.where(articles.c.slug == request.path_params["slug"])
+            ).first()
             if found is None:
                 return HTMLResponse("<h1>Not found</h1>", status_code=404)
             page = found._asdict()
@@ -197,8 +207,8 @@ def build_app(engine: Engine) -> Starlette:
 
     return Starlette(
         routes=[Route("/{year:int}/{month:int}/{day:int}/{slug}", article)],
-        on_shutdown=[engine.dispose],
+        lifespan=lifespan,
     )
 
 
-app = build_app(make_engine(database_url())) if "BENCH_DATABASE_URL" in os.environ else None
+app = build_app()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dateline.ingest.blocks import html_to_blocks, text_to_blocks
+from dateline.ingest.blocks import html_to_blocks, single_line, text_to_blocks
 from dateline.model import Block, BlockKind
 
 P = BlockKind.PARAGRAPH
@@ -246,3 +246,29 @@ def test_text_keeps_quotes_unescaped() -> None:
 @pytest.mark.parametrize("blank", ["", "\n\n", "   \n  "])
 def test_blank_text_gives_no_blocks(blank: str) -> None:
     assert text_to_blocks(blank) == ()
+
+
+def test_control_characters_never_get_through() -> None:
+    assert html_to_blocks(html="<p>a\x00b\x07c\x1bd</p>") == (Block(P, html="abcd"),)
+    assert text_to_blocks("a\x00b\x07c") == (Block(P, html="abc"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("  A   headline\n  on two lines ", "A headline on two lines"),
+        ("Tab\tand\x0bvertical", "Tab and vertical"),
+        ("Bell\x07 gone\x00", "Bell gone"),
+        ("", ""),
+    ],
+)
+def test_single_line(text: str, line: str) -> None:
+    assert single_line(text) == line
+
+
+def test_a_bar_inside_markup_does_not_split_the_caption() -> None:
+    (image,) = html_to_blocks(
+        '<figure><img src="https://example.org/a.jpg">'
+        "<figcaption><em>Left | right</em> side</figcaption></figure>"
+    )
+    assert (image.caption, image.credit) == ("<em>Left | right</em> side", "")

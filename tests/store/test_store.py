@@ -183,3 +183,12 @@ def test_locked_sqlite_database_is_a_clear_error(tmp_path) -> None:  # type: ign
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_migrated_database_equals_the_schema_of_record(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []

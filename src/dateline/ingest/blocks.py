@@ -9,19 +9,20 @@
   ``figcaption`` (or, for a bare ``img``, its ``title``) and a credit from the first
   ``small``, ``.credit`` or ``.byline`` element in the figure, or else from a caption of
   the form ``Text | Credit``; an image inside a paragraph is lifted out of it;
-- wrappers (``div``, ``section``, ``article``, and an inline element such as ``span``
-  that holds blocks) are descended into; text and inline elements lying loose between
-  blocks are gathered into paragraphs, two or more ``<br>`` in a row ending one;
+- wrappers (``div``, ``section``, ``article``, an inline element that holds blocks) are
+  descended into and bare ``span`` tags unwrapped; text and inline elements lying loose
+  between blocks are gathered into paragraphs, two or more ``<br>`` in a row ending one;
 - whitespace is collapsed, empty paragraphs, lists and image-less images are dropped.
 
-``text_to_blocks`` turns plain text into escaped paragraphs.
+``text_to_blocks`` turns plain text into escaped paragraphs, and ``single_line`` tidies
+the short plain-text fields around a body. Control characters never get through.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
+from html import escape
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -31,6 +32,8 @@ from dateline.model import Block, BlockKind
 from dateline.model.text import strip_tags
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is kept
+_ANY_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACE_AT_BR = re.compile(r"\s*<br>\s*")
 _EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
@@ -44,9 +47,9 @@ _INLINE = frozenset(
 )
 
 
-def html_to_blocks(html_fragment: str, base_url: str = "") -> tuple[Block, ...]:
+def html_to_blocks(html: str, base_url: str = "") -> tuple[Block, ...]:
     """The body blocks of an HTML fragment from outside, sanitized on the way in."""
-    clean = sanitize_html(html_fragment, base_url)
+    clean = sanitize_html(html, base_url)
     if not clean.strip():
         return ()
     root = lxml.html.fragment_fromstring(clean, create_parent="div")
@@ -64,9 +67,9 @@ def text_to_blocks(text: str) -> tuple[Block, ...]:
     parts = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     blocks: list[Block] = []
     for part in parts:
-        words = _SPACE.sub(" ", part).strip()
+        words = _SPACE.sub(" ", _CONTROL.sub("", part)).strip()
         if words:
-            blocks.append(Block(BlockKind.PARAGRAPH, html=html.escape(words, quote=False)))
+            blocks.append(Block(BlockKind.PARAGRAPH, html=escape(words, quote=False)))
     return tuple(blocks)
 
 
@@ -86,6 +89,14 @@ def _settle_marks(root: HtmlElement) -> None:
             element.drop_tag()
 
 
+def single_line(text: str) -> str:
+    """Plain ``text`` as one line: control characters gone, any run of spaces one space.
+
+    For the short text fields around a body (headline, deck, names, dateline).
+    """
+    return _ANY_SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
 class _Loose:
     """Text and inline elements lying between blocks, waiting to become a paragraph."""
 
@@ -97,7 +108,7 @@ class _Loose:
         if text:
             if text.strip():
                 self._breaks = 0
-            self._parts.append(html.escape(text, quote=False))
+            self._parts.append(escape(text, quote=False))
 
     def add_element(self, element: HtmlElement) -> None:
         if element.tag == "br":
@@ -168,15 +179,9 @@ def _holds_blocks(element: HtmlElement) -> bool:
     return any(isinstance(d.tag, str) and d.tag not in _INLINE for d in element.iterdescendants())
 
 
-_INLINE = frozenset(
-    {"a", "em", "i", "strong", "b", "q", "cite", "code", "sub", "sup", "abbr", "s"}
-    | {"small", "span", "br"}
-)
-
-
 def _paragraph(element: HtmlElement) -> Iterator[Block]:
     """A paragraph, any images in it lifted out (before it if they lead, else after)."""
-    images = [img for img in element.iter("img")]
+    images = list(element.iter("img"))
     if not images:
         if _holds_blocks(element):  # block structure that slipped into a paragraph
             yield from _walk(element)
@@ -212,12 +217,9 @@ def _text_before(root: HtmlElement, target: HtmlElement) -> str:
 def _list(element: HtmlElement, *, ordered: bool) -> Iterator[Block]:
     items: list[str] = []
     for item in element:
-        if item.tag == "li":
-            inline = _inline_of(item)
-        elif item.tag in ("ul", "ol"):  # a nested list written as a sibling of the items
-            inline = _inline_of(item)
-        else:
+        if item.tag not in ("li", "ul", "ol"):  # a list may sit beside the items it nests in
             continue
+        inline = _inline_of(item)
         if _has_text(inline):
             items.append(inline)
     if items:
@@ -264,9 +266,9 @@ def _image(img: HtmlElement, caption: str | None = None, credit: str = "") -> It
     if not src:
         return
     if caption is None:
-        caption = _normalise(html.escape(img.get("title") or "", quote=False))
-    if not credit and "|" in caption:
-        text, _, after = caption.rpartition("|")
+        caption = _normalise(escape(img.get("title") or "", quote=False))
+    text, bar, after = caption.rpartition("|")
+    if not credit and bar and "<" not in after:  # a bar inside markup is no separator
         caption, credit = _normalise(text), strip_tags(after)
     yield Block(
         BlockKind.IMAGE,
@@ -279,10 +281,8 @@ def _image(img: HtmlElement, caption: str | None = None, credit: str = "") -> It
 
 def _inner_html(element: HtmlElement) -> str:
     """The normalised inline HTML inside ``element``."""
-    parts = [html.escape(element.text or "", quote=False)]
-    parts.extend(
-        _outer_html(child) + html.escape(child.tail or "", quote=False) for child in element
-    )
+    parts = [escape(element.text or "", quote=False)]
+    parts.extend(_outer_html(child) + escape(child.tail or "", quote=False) for child in element)
     return _normalise("".join(parts))
 
 
@@ -293,7 +293,7 @@ def _outer_html(element: HtmlElement) -> str:
 
 def _normalise(inline: str) -> str:
     """Collapsed whitespace, no spaces around ``<br>``, no ``<br>`` at either end."""
-    text = _SPACE.sub(" ", inline).strip()
+    text = _SPACE.sub(" ", _CONTROL.sub("", inline)).strip()
     text = _SPACE_AT_BR.sub("<br>", text)
     return _EDGE_BR.sub("", text).strip()
 

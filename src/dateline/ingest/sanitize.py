@@ -4,7 +4,7 @@ An allowlist (nh3, i.e. ammonia) keeps what an article body needs and nothing el
 
 - text: ``p br a em i strong b blockquote q cite code pre sub sup abbr s small``;
 - structure: ``h1``-``h6``, ``ul ol li``, ``figure figcaption img``;
-- wrappers ``div section article span``, kept bare (no attributes) so that block parsing
+- wrappers ``div section article span``, kept (bare but for the credit classes) so block parsing
   still sees where one paragraph ends and the next begins.
 
 Attributes: ``a href title``, ``img src alt title``, ``abbr title``, and the classes

@@ -7,15 +7,38 @@ import unicodedata
 
 MAX_SLUG = 80
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_TRANSLITERATE = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """ASCII slug of ``text``: lowercase words joined by hyphens, cut at a word boundary.
 
-    Accents fold to their base letters (``Zürich`` becomes ``zurich``); text with no
-    latin letters or digits at all gives ``"item"`` so a slug is never empty.
+    Accents fold to their base letters (``Zürich`` becomes ``zurich``, ``Husø`` becomes
+    ``huso``); text with no latin letters or digits at all gives ``"item"``, so a slug is
+    never empty.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = (
+        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+        .encode("ascii", "ignore")
+        .decode()
+    )
     slug = _NOT_WORD.sub("-", folded.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[:max_length]

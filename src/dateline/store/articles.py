@@ -279,19 +279,21 @@ def _article_from_row(conn: Connection, row: RowMapping) -> Article:
     )
 
 
-def get_article(conn: Connection, article_id: int) -> Article | None:
-    row = conn.execute(_FULL.where(articles.c.id == article_id)).mappings().first()
+def _get_by(conn: Connection, column: Any, value: object) -> Article | None:
+    row = conn.execute(_FULL.where(column == value)).mappings().first()
     return _article_from_row(conn, row) if row else None
+
+
+def get_article(conn: Connection, article_id: int) -> Article | None:
+    return _get_by(conn, articles.c.id, article_id)
 
 
 def get_article_by_slug(conn: Connection, slug: str) -> Article | None:
-    row = conn.execute(_FULL.where(articles.c.slug == slug)).mappings().first()
-    return _article_from_row(conn, row) if row else None
+    return _get_by(conn, articles.c.slug, slug)
 
 
 def get_article_by_uid(conn: Connection, uid: str) -> Article | None:
-    row = conn.execute(_FULL.where(articles.c.uid == uid)).mappings().first()
-    return _article_from_row(conn, row) if row else None
+    return _get_by(conn, articles.c.uid, uid)
 
 
 SUMMARY_COLUMNS = (

@@ -19,6 +19,15 @@ from sqlalchemy import (
     Text,
 )
 
+from dateline.model.limits import (
+    MAX_CREDIT_LINE,
+    MAX_DATELINE,
+    MAX_DECK,
+    MAX_HEADLINE,
+    MAX_NAME,
+    MAX_SLUG,
+    MAX_URL,
+)
 from dateline.store.types import UTCDateTime
 
 metadata = MetaData(
@@ -30,13 +39,6 @@ metadata = MetaData(
     }
 )
 
-MAX_HEADLINE = 300
-MAX_DECK = 600
-MAX_DATELINE = 120
-MAX_CREDIT = 1000
-MAX_NAME = 200
-MAX_URL = 2000
-MAX_SLUG = 100
 
 sections = Table(
     "sections",
@@ -74,7 +76,7 @@ articles = Table(
     Column("deck", String(MAX_DECK), nullable=False, default=""),
     Column("dateline", String(MAX_DATELINE), nullable=False, default=""),
     Column("body", JSON, nullable=False),
-    Column("credit_line", String(MAX_CREDIT), nullable=False, default=""),
+    Column("credit_line", String(MAX_CREDIT_LINE), nullable=False, default=""),
     Column("section_id", Integer, ForeignKey("sections.id"), nullable=False),
     Column("status", String(20), nullable=False),
     Column("published_at", UTCDateTime()),

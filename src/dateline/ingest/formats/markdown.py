@@ -19,15 +19,11 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
-from dateline.ingest.blocks import html_to_blocks
+from dateline.ingest.blocks import html_to_blocks, single_line
 from dateline.ingest.structure import recognize
 from dateline.model import Article, Author, InvalidItem, Section, Source, Topic
+from dateline.model.limits import MAX_CREDIT_LINE, MAX_DATELINE, MAX_DECK, MAX_HEADLINE
 from dateline.model.slug import slugify
-
-MAX_HEADLINE = 300
-MAX_DECK = 600
-MAX_DATELINE = 120
-MAX_CREDIT_LINE = 1000
 
 FIELDS = (
     "id",
@@ -49,7 +45,6 @@ SOURCE_KEYS = ("publisher", "url", "id")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-_SPACE = re.compile(r"\s+")
 _RENDERER = MarkdownIt("commonmark")
 
 
@@ -102,7 +97,7 @@ class _Fields:
             value = ""
         if not isinstance(value, str):
             raise self.error(name, f"must be text, not {_kind_of(value)}")
-        value = _SPACE.sub(" ", value).strip()
+        value = single_line(value)
         if required and not value:
             raise self.error(name, "is required and must not be empty")
         if limit is not None and len(value) > limit:
@@ -204,7 +199,7 @@ def _authors(fields: _Fields) -> tuple[Author, ...]:
             value = entry.get(key)
             if value is not None and not isinstance(value, str):
                 raise fields.error("authors", f"'{key}' must be text, not {_kind_of(value)}")
-            values[key] = _SPACE.sub(" ", value or "").strip()
+            values[key] = single_line(value or "")
         if not values["name"]:
             raise fields.error("authors", "an entry has no name")
         slug = slugify(values["slug"] or values["name"])
@@ -220,7 +215,7 @@ def _topics(fields: _Fields) -> tuple[Topic, ...]:
         raise fields.error("topics", "must be a list of topic names")
     topics: dict[str, Topic] = {}
     for raw in names:
-        name = _SPACE.sub(" ", raw).strip()
+        name = single_line(raw)
         if name:
             topics.setdefault(slugify(name), Topic(slug=slugify(name), name=name))
     return tuple(topics.values())
@@ -243,7 +238,7 @@ def _source(fields: _Fields) -> Source:
         raise fields.error("source", f"'id' must be text, not {_kind_of(item_id)}")
     return Source(
         kind="syndicated",
-        publisher=_SPACE.sub(" ", publisher).strip(),
+        publisher=single_line(publisher),
         url=fields.url("source", given.get("url")),
         item_id="" if item_id is None else str(item_id).strip(),
     )

@@ -13,7 +13,8 @@ are looked up case-insensitively, so 1.x/2.x ``versioncreated`` and 3.x
 - the body is the first HTML body (1.x ``body_html``/``body_xhtml``, a ``bodies`` entry
   of an HTML content type) else the plain-text one, sanitized into blocks. A text item
   without any body takes its description as its body (a brief), and the deck is then
-  left empty; NITF and other XML bodies are not read;
+  left empty; NITF and other XML bodies are not read. Relative links in the body resolve
+  against the item's web link, else against its ``uri`` when that is an http(s) URL;
 - ``byline``/``by`` give the bylines (see ``bylines``); ``located`` is the dateline when
   the body does not open with one; a closing credit paragraph becomes the credit line;
 - ``subject``/``subjects`` entries with a ``name`` are the topics;
@@ -35,16 +36,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from dateline.ingest.blocks import html_to_blocks, text_to_blocks
+from dateline.ingest.blocks import html_to_blocks, single_line, text_to_blocks
 from dateline.ingest.structure import recognize
 from dateline.model import Article, Author, Block, BlockKind, InvalidItem, Section, Source, Topic
+from dateline.model.limits import MAX_CREDIT_LINE, MAX_DATELINE, MAX_DECK, MAX_HEADLINE
 from dateline.model.slug import slugify
 from dateline.model.text import strip_tags
-
-MAX_HEADLINE = 300
-MAX_DECK = 600
-MAX_DATELINE = 120
-MAX_CREDIT_LINE = 1000
 
 AGENCIES = frozenset(
     {
@@ -81,7 +78,6 @@ _BY_PREFIX = re.compile(r"^(?:by|von|av|par|por)\s+", re.IGNORECASE)
 _NAME_JOINERS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\boch\b|\bet\b)\s*")
 _ROLE_SUFFIXES = (" writer", " correspondent", " reporter", " editor", " photographer", " staff")
 _PARENTHESES = re.compile(r"\([^()]*\)")
-_SPACE = re.compile(r"\s+")
 
 _DECK_ROLES = frozenset(
     {"summary", "text", "lead", "abstract", "description", "teaser", "standfirst", "deck"}
@@ -123,15 +119,15 @@ def parse_ninjs(data: bytes, source: str) -> NinjsResult:
         try:
             if not isinstance(raw, dict):
                 raise InvalidItem(source, f"must be a JSON object, not {_kind_of(raw)}")
-            article, reason = _parse_item(_Item(raw, source), source)
+            outcome = _parse_item(_Item(raw, source), source)
         except InvalidItem as exc:
             if not listed:
                 raise
             raise InvalidItem(source, f"item {index}: {exc.message}", exc.field) from exc
-        if article is not None:
-            articles.append(article)
+        if isinstance(outcome, str):
+            skipped.append(outcome)
         else:
-            skipped.append(reason)
+            articles.append(outcome)
     return NinjsResult(tuple(articles), tuple(skipped))
 
 
@@ -144,7 +140,7 @@ def parse_byline(by: str) -> tuple[Author, ...]:
     ``NTB``), organisations (``The ...``) and role words (``..., Staff Writer``) are not
     authors. A byline that is only an agency gives no authors.
     """
-    text = _PARENTHESES.sub(" ", _SPACE.sub(" ", by)).strip()
+    text = _PARENTHESES.sub(" ", single_line(by)).strip()
     authors: dict[str, Author] = {}
     for part in _NAME_JOINERS.split(_BY_PREFIX.sub("", text)):
         name = _BY_PREFIX.sub("", part.split("/")[0]).strip(" .-–—")
@@ -222,15 +218,15 @@ class _Item:
         return moment.astimezone(UTC)
 
 
-def _parse_item(item: _Item, source: str) -> tuple[Article | None, str]:
-    """The article an item makes, or ``None`` and the reason it is skipped."""
+def _parse_item(item: _Item, source: str) -> Article | str:
+    """The article an item makes, or the message saying why it is skipped."""
     uid = item.text("uri").strip()
     if not uid:
         raise item.error("uri", "is missing or empty: every ninjs item needs a uri")
     kind = _item_kind(item)
     if kind not in ("text", "composite"):
         what = _NOT_ARTICLES.get(kind, f"of type {kind!r}")
-        return None, f"{source}: item {uid} is {what}, not a text article; skipped"
+        return f"{source}: item {uid} is {what}, not a text article; skipped"
     headline = _headline(item)
     web_link = _web_link(item)
     base_url = web_link or (uid if uid.startswith(("http://", "https://")) else "")
@@ -240,10 +236,10 @@ def _parse_item(item: _Item, source: str) -> tuple[Article | None, str]:
         body, deck = text_to_blocks(deck), ""
     if not body:
         what = "a composite without text" if kind == "composite" else "a text item with no body"
-        return None, f"{source}: item {uid} is {what}; skipped"
+        return f"{source}: item {uid} is {what}; skipped"
     if body[0].kind is BlockKind.HEADING and _same_text(body[0].html, headline):
         body = body[1:]
-    located = _SPACE.sub(" ", item.text("located")).strip()
+    located = single_line(item.text("located"))
     if len(located) > MAX_DATELINE:
         raise item.error("located", f"is {len(located)} characters, at most {MAX_DATELINE}")
     dateline, credit_line, body = recognize(body, dateline=located)
@@ -252,26 +248,23 @@ def _parse_item(item: _Item, source: str) -> tuple[Article | None, str]:
     source_info = _source(item, uid, web_link)
     version_at = item.when("versioncreated")
     language = item.text("language").strip().replace("_", "-")
-    return (
-        Article(
-            uid=uid,
-            slug=slugify(headline),
-            headline=headline,
-            section=Section(slug="", name=""),
-            body=body,
-            deck=deck,
-            dateline=dateline,
-            credit_line=credit_line,
-            bylines=parse_byline(item.text("byline") or item.text("by")),
-            topics=_topics(item),
-            published_at=item.when("firstcreated"),
-            updated_at=version_at,
-            version_at=version_at,
-            language=language or "en",
-            source=source_info,
-            canonical_url=source_info.url,
-        ),
-        "",
+    return Article(
+        uid=uid,
+        slug=slugify(headline),
+        headline=headline,
+        section=Section(slug="", name=""),
+        body=body,
+        deck=deck,
+        dateline=dateline,
+        credit_line=credit_line,
+        bylines=parse_byline(item.text("byline") or item.text("by")),
+        topics=_topics(item),
+        published_at=item.when("firstcreated"),
+        updated_at=version_at,
+        version_at=version_at,
+        language=language or "en",
+        source=source_info,
+        canonical_url=source_info.url,
     )
 
 
@@ -298,7 +291,7 @@ def _headline(item: _Item) -> str:
                 headline = strip_tags(headline)
         elif "headlines" not in item.values:
             field = "headline"
-    headline = _SPACE.sub(" ", headline).strip()
+    headline = single_line(headline)
     if not headline:
         raise item.error(field, "is missing or empty: a text item needs a headline")
     if len(headline) > MAX_HEADLINE:
@@ -323,7 +316,7 @@ def _deck(item: _Item) -> str:
             value = strip_tags(value)
         candidates.append(value)
     for candidate in candidates:
-        deck = _SPACE.sub(" ", candidate).strip()
+        deck = single_line(candidate)
         if deck:
             return deck if len(deck) <= MAX_DECK else ""
     return ""
@@ -361,7 +354,7 @@ def _topics(item: _Item) -> tuple[Topic, ...]:
     topics: dict[str, Topic] = {}
     for name in ("subject", "subjects"):
         for entry in item.entries(name):
-            label = _SPACE.sub(" ", item.entry_text(name, entry, "name")).strip()
+            label = single_line(item.entry_text(name, entry, "name"))
             if label:
                 topics.setdefault(slugify(label), Topic(slug=slugify(label), name=label))
     return tuple(topics.values())

@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dateline.model import ArticleSummary
+from dateline.model import ArticleSummary, Author, Section, Topic
 from dateline.web.contexts import ListingContext, Pagination
 from dateline.web.views.common import page_number, render, site_context, store_of
 
@@ -22,67 +22,40 @@ def _paginate(request: Request, found: list[ArticleSummary], page: int) -> Pagin
     )
 
 
-async def section(request: Request) -> Response:
-    store = store_of(request)
-    found_section = store.section(request.path_params["slug"])
-    if found_section is None:
+def _listing(request: Request, subject: Section | Author | Topic | None) -> Response:
+    """The page of ``subject``'s newest articles, or 404 for no subject or an empty page."""
+    if subject is None:
         raise HTTPException(404)
     page = page_number(request)
-    found = store.list_published(
-        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, section_slug=found_section.slug
+    found = store_of(request).list_published(
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        section_slug=subject.slug if isinstance(subject, Section) else None,
+        author_id=subject.id if isinstance(subject, Author) else None,
+        topic_id=subject.id if isinstance(subject, Topic) else None,
     )
     if page > 1 and not found:
         raise HTTPException(404)
     context = ListingContext(
         site=site_context(request),
-        kind="section",
-        title=found_section.name,
+        kind=type(subject).__name__.lower(),
+        title=subject.name,
         articles=found[:PAGE_SIZE],
         pagination=_paginate(request, found, page),
-        section=found_section,
+        section=subject if isinstance(subject, Section) else None,
+        author=subject if isinstance(subject, Author) else None,
+        topic=subject if isinstance(subject, Topic) else None,
     )
     return render(request, "listing.html", context)
+
+
+async def section(request: Request) -> Response:
+    return _listing(request, store_of(request).section(request.path_params["slug"]))
 
 
 async def author(request: Request) -> Response:
-    store = store_of(request)
-    found_author = store.author(request.path_params["slug"])
-    if found_author is None:
-        raise HTTPException(404)
-    page = page_number(request)
-    found = store.list_published(
-        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, author_id=found_author.id
-    )
-    if page > 1 and not found:
-        raise HTTPException(404)
-    context = ListingContext(
-        site=site_context(request),
-        kind="author",
-        title=found_author.name,
-        articles=found[:PAGE_SIZE],
-        pagination=_paginate(request, found, page),
-        author=found_author,
-    )
-    return render(request, "listing.html", context)
+    return _listing(request, store_of(request).author(request.path_params["slug"]))
 
 
 async def topic(request: Request) -> Response:
-    store = store_of(request)
-    found_topic = store.topic(request.path_params["slug"])
-    if found_topic is None:
-        raise HTTPException(404)
-    page = page_number(request)
-    found = store.list_published(
-        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, topic_id=found_topic.id
-    )
-    if page > 1 and not found:
-        raise HTTPException(404)
-    context = ListingContext(
-        site=site_context(request),
-        kind="topic",
-        title=found_topic.name,
-        articles=found[:PAGE_SIZE],
-        pagination=_paginate(request, found, page),
-        topic=found_topic,
-    )
-    return render(request, "listing.html", context)
+    return _listing(request, store_of(request).topic(request.path_params["slug"]))
