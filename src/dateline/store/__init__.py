@@ -128,11 +128,19 @@ class Store:
             return articles.get_article_by_uid(conn, uid)
 
     def article_page(
-        self, slug: str, *, related_limit: int = 5, recent_limit: int = 5
+        self,
+        slug: str | None = None,
+        *,
+        article_id: int | None = None,
+        related_limit: int = 5,
+        recent_limit: int = 5,
     ) -> ArticlePage | None:
-        """The article with its related and recent lists: six queries, on one connection."""
+        """The article (by slug or id) with its related and recent lists: six queries."""
         with self._read() as conn:
-            article = articles.get_article_by_slug(conn, slug)
+            if article_id is not None:
+                article = articles.get_article(conn, article_id)
+            else:
+                article = articles.get_article_by_slug(conn, slug or "")
             if article is None or article.id is None:
                 return None
             return ArticlePage(

@@ -100,14 +100,11 @@ async def article_list(request: Request) -> Response:
 
 
 async def article_detail(request: Request) -> Response:
-    store = store_of(request)
-    found = store.article(request.path_params["id"])
-    if found is None or found.id is None or found.status is not Status.PUBLISHED:
+    page = store_of(request).article_page(article_id=request.path_params["id"])
+    if page is None or page.article.status is not Status.PUBLISHED:
         raise HTTPException(404)
-    page = store.article_page(found.slug)
-    assert page is not None
     data = article_json(page.article)
-    data["absolute_url"] = site_state(request).settings.site_url.rstrip("/") + found.path
+    data["absolute_url"] = site_state(request).settings.site_url.rstrip("/") + page.article.path
     data["related"] = [related_json(r) for r in page.related]
     data["recent"] = [summary_json(r) for r in page.recent]
     return JSONResponse(data)
