@@ -28,6 +28,11 @@ class BlockKind(enum.StrEnum):
     IMAGE = "image"
 
 
+def article_path(slug: str, when: datetime | None) -> str:
+    """The path of an article page: ``/yyyy/mm/dd/slug``, or ``/article/slug`` undated."""
+    return f"/{when:%Y/%m/%d}/{slug}" if when is not None else f"/article/{slug}"
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of an article body.
@@ -137,10 +142,7 @@ class Article:
     @property
     def path(self) -> str:
         """The article page's path: dated by first publication, stable across edits."""
-        when = self.published_at or self.version_at
-        if when is None:
-            return f"/article/{self.slug}"
-        return f"/{when:%Y/%m/%d}/{self.slug}"
+        return article_path(self.slug, self.published_at or self.version_at)
 
     @property
     def plain_text(self) -> str:

@@ -37,6 +37,7 @@ from dateline.model import (
     Status,
     Topic,
 )
+from dateline.model.article import article_path
 from dateline.model.slug import unique_slug
 from dateline.store.schema import (
     article_authors,
@@ -309,12 +310,10 @@ SUMMARY_COLUMNS = (
 
 
 def summary_from_row(row: RowMapping) -> ArticleSummary:
-    when = row["published_at"] or row["version_at"]
-    path = f"/{when:%Y/%m/%d}/{row['slug']}" if when else f"/article/{row['slug']}"
     return ArticleSummary(
         id=row["id"],
         headline=row["headline"],
-        path=path,
+        path=article_path(row["slug"], row["published_at"] or row["version_at"]),
         published_at=row["published_at"],
         section_slug=row["section_slug"],
         section_name=row["section_name"],
