@@ -21,6 +21,8 @@ from dateline.config import Settings
 from dateline.store import Store, open_store
 from dateline.store.postgres import normalise_url
 from dateline.web.app import create_app
+from tests.replay import ReplayServer
+from tests.replay import serve as serve_replay
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 POSTGRES_URL = os.environ.get("DATELINE_TEST_POSTGRES_URL", "")
@@ -73,5 +75,18 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, store=store)) as test_client:
+    with TestClient(create_app(settings, store=store, background=False)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def _replay_session() -> Iterator[ReplayServer]:
+    yield from serve_replay()
+
+
+@pytest.fixture
+def replay_server(_replay_session: ReplayServer) -> Iterator[ReplayServer]:
+    """The session's replay server, emptied of routes and requests for each test."""
+    _replay_session.reset()
+    yield _replay_session
+    _replay_session.reset()

@@ -17,7 +17,8 @@ def test_every_setting_is_documented_with_its_default() -> None:
     page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         default = str(setting.default) if setting.default != "" else "(empty)"
-        assert f"| `{setting.env}` | `{default}` | {setting.help} |" in page, setting.env
+        help_text = setting.help + (" (secret)" if setting.secret else "")
+        assert f"| `{setting.env}` | `{default}` | {help_text} |" in page, setting.env
 
 
 def test_cli_reference_is_current() -> None:

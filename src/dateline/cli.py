@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -19,7 +20,10 @@ from dateline.model.slug import slugify
 from dateline.store import Store, open_store
 
 console = Console(stderr=True, soft_wrap=True)
-SETTINGS_HELP = "\b\n" + "\n".join(f"{s.env}  (default: {s.default!s:.40})" for s in SETTINGS)
+SETTINGS_HELP = "\b\n" + "\n".join(
+    f"{s.env}  (" + ("secret" if s.secret else f"default: {s.default!s:.40}") + ")"
+    for s in SETTINGS
+)
 
 
 def load_settings() -> Settings:
@@ -204,6 +208,155 @@ def related_rebuild() -> None:
             task = progress.add_task("rank", total=total)
             written = rebuild(store, progress=lambda n: progress.advance(task, n))
     click.echo(f"{written} related lists written")
+
+
+@cli.group()
+def weather() -> None:
+    """The weather widget: refresh, status, and the site's coordinates."""
+
+
+@weather.command(name="refresh")
+@click.option("--loop", is_flag=True, help="Keep refreshing (every 30 s check) until stopped.")
+def weather_refresh(loop: bool) -> None:
+    """Refresh the weather cache now (what `dateline serve` does in the background).
+
+    Only locations that are due are fetched, and each by one process at a time, so this
+    can run beside servers sharing the store. Exits 1 if an attempt failed.
+    """
+    import asyncio
+
+    from dateline.jobs import weather_refresher
+    from dateline.weather.refresh import run_forever
+
+    settings = load_settings()
+
+    async def run() -> int:
+        with opened_store(settings) as store:
+            async with weather_refresher(settings, store) as refresher:
+                if refresher is None:
+                    click.echo("weather is off (DATELINE_WEATHER_PROVIDER=off)")
+                    return 0
+                if loop:
+                    await run_forever(refresher)
+                attempts = await refresher.run_once()
+        for a in attempts:
+            click.echo(
+                f"{a.location}: {a.provider} {a.outcome}" + (f" ({a.message})" if a.message else "")
+            )
+        if not attempts:
+            click.echo("nothing due")
+        return 1 if any(a.outcome not in ("updated", "not-modified") for a in attempts) else 0
+
+    sys.exit(asyncio.run(run()))
+
+
+def _age(delta_seconds: float) -> str:
+    minutes = int(abs(delta_seconds) // 60)
+    text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    return text if delta_seconds >= 0 else f"in {text}"
+
+
+@weather.command(name="status")
+def weather_status() -> None:
+    """Show each location: provider, last value, its data time and age, next refresh, errors."""
+    settings = load_settings()
+    now = datetime.now(UTC)
+    providers = [settings.weather_provider]
+    if settings.weather_fallback and settings.weather_fallback != settings.weather_provider:
+        providers.append(settings.weather_fallback)
+    click.echo(
+        f"provider: {settings.weather_provider}"
+        + (f", fallback: {settings.weather_fallback}" if settings.weather_fallback else "")
+    )
+    with opened_store(settings) as store:
+        locations = store.weather_locations()
+        if not locations:
+            click.echo("no locations yet: run `dateline weather refresh` or `dateline serve`")
+        for loc in locations:
+            where = (
+                f"{loc.latitude:.4f}, {loc.longitude:.4f}"
+                if loc.latitude is not None and loc.longitude is not None
+                else "no coordinates"
+            )
+            role = "site city" if loc.is_default else "reader city"
+            click.echo(f"\n{loc.city} [{role}] ({where})")
+            if loc.last_error:
+                click.echo(f"  location error: {loc.last_error}")
+            obs = store.latest_observation(loc.location)
+            if obs is None:
+                click.echo("  last value: none")
+            else:
+                age = (now - obs.observed_at).total_seconds()
+                click.echo(
+                    f"  last value: {obs.temperature_c:.1f} C from {obs.provider}, "
+                    f"data time {obs.observed_at:%Y-%m-%d %H:%M} UTC ({_age(age)} old)"
+                )
+            for name in providers:
+                state = store.weather_provider_state(loc.location, name)
+                nxt = state.next_attempt_at
+                next_text = (
+                    "now"
+                    if nxt is None or nxt <= now
+                    else f"{nxt:%H:%M} UTC ({_age((now - nxt).total_seconds())})"
+                )
+                click.echo(
+                    f"  {name}: next refresh {next_text}, consecutive failures {state.failures}"
+                    + (f", last error: {state.last_error}" if state.last_error else "")
+                )
+
+
+@weather.command(name="locate")
+@click.argument("name")
+@click.option("--pick", type=int, default=None, help="Take match number N without asking.")
+def weather_locate(name: str, pick: int | None) -> None:
+    """Find NAME's coordinates (Open-Meteo geocoding) and store them for the site's city.
+
+    Lists the matches to choose from. DATELINE_WEATHER_LAT and DATELINE_WEATHER_LON, when
+    set, still win over what is stored here.
+    """
+    import asyncio
+
+    from dateline.jobs import geocoder_client
+    from dateline.weather.base import ProviderError
+    from dateline.weather.open_meteo import Geocoder
+
+    settings = load_settings()
+
+    async def search() -> list[Any]:
+        async with geocoder_client(settings) as client:
+            return list(await Geocoder(client, settings.openmeteo_geocoding_url).search(name))
+
+    try:
+        matches = asyncio.run(search())
+    except ProviderError as exc:
+        raise DatelineError(f"geocoding failed: {exc}") from exc
+    if not matches:
+        raise DatelineError(f"no place matches {name!r}; try another spelling or a larger town")
+    for number, match in enumerate(matches, 1):
+        region = ", ".join(p for p in (match.admin1, match.country) if p)
+        click.echo(
+            f"{number:>2}. {match.name}"
+            + (f", {region}" if region else "")
+            + f"  ({match.latitude:.4f}, {match.longitude:.4f})"
+        )
+    if pick is None:
+        if len(matches) == 1:
+            pick = 1
+        elif sys.stdin.isatty():
+            pick = click.prompt("Which one", type=click.IntRange(1, len(matches)))
+        else:
+            raise DatelineError("several matches: choose one with --pick N")
+    if not 1 <= pick <= len(matches):
+        raise DatelineError(f"--pick must be between 1 and {len(matches)}")
+    chosen = matches[pick - 1]
+    with opened_store(settings) as store:
+        store.save_default_weather_location(
+            settings.weather_city,
+            round(chosen.latitude, 4),
+            round(chosen.longitude, 4),
+            datetime.now(UTC),
+        )
+    click.echo(f"stored {chosen.latitude:.4f}, {chosen.longitude:.4f} for {settings.weather_city}")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +25,7 @@ class Setting:
     type: type
     default: object
     help: str
+    secret: bool = False
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -78,12 +79,112 @@ SETTINGS: tuple[Setting, ...] = (
         "New York",
         "The city label of the header's weather widget, and its key in the weather cache.",
     ),
+    Setting(
+        "weather_provider",
+        "DATELINE_WEATHER_PROVIDER",
+        str,
+        "metno",
+        "Weather service: metno (MET Norway, no key), open-meteo, nws (US only), or off.",
+    ),
+    Setting(
+        "weather_fallback",
+        "DATELINE_WEATHER_FALLBACK",
+        str,
+        "",
+        "Provider asked after 3 failures in a row or when data is over an hour old; empty: none.",
+    ),
+    Setting(
+        "weather_lat",
+        "DATELINE_WEATHER_LAT",
+        str,
+        "",
+        "Latitude of the site's city; empty: use what `dateline weather locate` stored.",
+    ),
+    Setting(
+        "weather_lon",
+        "DATELINE_WEATHER_LON",
+        str,
+        "",
+        "Longitude of the site's city; empty: use what `dateline weather locate` stored.",
+    ),
+    Setting(
+        "weather_units",
+        "DATELINE_WEATHER_UNITS",
+        str,
+        "C",
+        "Temperature unit shown: C or F (converted from Celsius at display).",
+    ),
+    Setting(
+        "weather_contact",
+        "DATELINE_WEATHER_CONTACT",
+        str,
+        "",
+        "Contact (e-mail or URL) sent in the User-Agent; MET Norway and NWS require it.",
+    ),
+    Setting(
+        "weather_noncommercial",
+        "DATELINE_WEATHER_NONCOMMERCIAL",
+        bool,
+        False,
+        "Declare the site non-commercial (no ads, no subscriptions): allows Open-Meteo's free API.",
+    ),
+    Setting(
+        "weather_max_cities",
+        "DATELINE_WEATHER_MAX_CITIES",
+        int,
+        20,
+        "How many reader-chosen cities the weather cache keeps (least recently chosen out).",
+    ),
+    Setting(
+        "metno_url",
+        "DATELINE_METNO_URL",
+        str,
+        "https://api.met.no",
+        "Base URL of MET Norway's API.",
+    ),
+    Setting(
+        "openmeteo_url",
+        "DATELINE_OPENMETEO_URL",
+        str,
+        "https://api.open-meteo.com",
+        "Base URL of Open-Meteo's forecast API (https://customer-api.open-meteo.com with a key).",
+    ),
+    Setting(
+        "openmeteo_geocoding_url",
+        "DATELINE_OPENMETEO_GEOCODING_URL",
+        str,
+        "https://geocoding-api.open-meteo.com",
+        "Base URL of Open-Meteo's geocoding API, used to find a city's coordinates.",
+    ),
+    Setting(
+        "openmeteo_key",
+        "DATELINE_OPENMETEO_KEY",
+        str,
+        "",
+        "API key for Open-Meteo's commercial endpoint; never shown in pages or logs.",
+        secret=True,
+    ),
+    Setting(
+        "nws_url",
+        "DATELINE_NWS_URL",
+        str,
+        "https://api.weather.gov",
+        "Base URL of the US National Weather Service API.",
+    ),
 )
+
+PROVIDERS = ("metno", "open-meteo", "nws")
 
 
 def _convert(setting: Setting, raw: str) -> object:
     if setting.type is Path:
         return Path(raw).expanduser()
+    if setting.type is bool:
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise DatelineError(f"{setting.env} must be 1 or 0 (true or false), not {raw!r}")
     if setting.type is int:
         try:
             return int(raw)
@@ -103,6 +204,19 @@ class Settings:
     default_section: str = "news"
     timezone: str = "UTC"
     weather_city: str = "New York"
+    weather_provider: str = "metno"
+    weather_fallback: str = ""
+    weather_lat: str = ""
+    weather_lon: str = ""
+    weather_units: str = "C"
+    weather_contact: str = ""
+    weather_noncommercial: bool = False
+    weather_max_cities: int = 20
+    metno_url: str = "https://api.met.no"
+    openmeteo_url: str = "https://api.open-meteo.com"
+    openmeteo_geocoding_url: str = "https://geocoding-api.open-meteo.com"
+    openmeteo_key: str = field(default="", repr=False)
+    nws_url: str = "https://api.weather.gov"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +239,32 @@ class Settings:
             raise DatelineError(f"DATELINE_TIMEZONE: unknown time zone {self.timezone!r}") from exc
         if not self.site_url.startswith(("http://", "https://")):
             raise DatelineError("DATELINE_SITE_URL must start with http:// or https://")
+        if self.weather_provider not in (*PROVIDERS, "off"):
+            raise DatelineError(
+                f"DATELINE_WEATHER_PROVIDER must be one of {', '.join(PROVIDERS)} or off, "
+                f"not {self.weather_provider!r}"
+            )
+        if self.weather_fallback not in ("", *PROVIDERS):
+            raise DatelineError(
+                f"DATELINE_WEATHER_FALLBACK must be empty or one of {', '.join(PROVIDERS)}"
+            )
+        if self.weather_units not in ("C", "F"):
+            raise DatelineError("DATELINE_WEATHER_UNITS must be C or F")
+        for name, value, limit in (
+            ("DATELINE_WEATHER_LAT", self.weather_lat, 90.0),
+            ("DATELINE_WEATHER_LON", self.weather_lon, 180.0),
+        ):
+            if value:
+                try:
+                    number = float(value)
+                except ValueError:
+                    raise DatelineError(f"{name} must be a number, not {value!r}") from None
+                if not -limit <= number <= limit:
+                    raise DatelineError(f"{name} must be between -{limit:g} and {limit:g}")
+        if (self.weather_lat == "") != (self.weather_lon == ""):
+            raise DatelineError(
+                "set both DATELINE_WEATHER_LAT and DATELINE_WEATHER_LON, or neither"
+            )
 
     @property
     def store_url(self) -> str:

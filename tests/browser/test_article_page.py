@@ -7,17 +7,19 @@ then a filled related list and a filled recent list.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dateline.model import Observation
 from dateline.store import open_store
 from dateline.testing import build_fixture_newsroom
 from tests.browser.conftest import Server, run_cli, site_env
 from tests.conftest import shared_path
+from tests.replay import ReplayServer
+from tests.weather.fixtures import METNO_PATH, metno_reply
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +30,7 @@ def seed_parts(seed_page: str) -> list[str]:
 
 
 def test_seed_article_page_matches_the_reference(
-    browser: Any, database_url: str, tmp_path: Path
+    browser: Any, database_url: str, tmp_path: Path, replay_server: ReplayServer
 ) -> None:
     seed_item = shared_path("seed", "article.ninjs.json")
     reference = seed_parts(shared_path("seed", "article-page.txt").read_text(encoding="utf-8"))
@@ -44,16 +46,30 @@ def test_seed_article_page_matches_the_reference(
     assert "1 created" in imported.stdout
     store = open_store(database_url)
     try:
-        now = datetime.now(UTC)
-        store.save_observation(Observation("New York", "New York", 15.5, now, now, "replay"))
         seed = store.article_by_uid("urn:example:seed:israel-rebuffs-blinken-2024-03-22")
         assert seed is not None
     finally:
         store.close()
 
+    # The weather comes the real way: `dateline serve` refreshes it in the background
+    # from MET Norway's API, here the replay server saying 15.5 °C for New York.
+    replay_server.route(METNO_PATH, metno_reply(datetime.now(UTC), temperature=15.5))
+    env.update(
+        DATELINE_METNO_URL=replay_server.url,
+        DATELINE_WEATHER_CONTACT="browser-tests@example.org",
+        DATELINE_WEATHER_CITY="New York",
+        DATELINE_WEATHER_LAT="40.7",
+        DATELINE_WEATHER_LON="-74.0",
+    )
     server = Server(env, tmp_path)
     try:
-        browser.get(server.url + seed.path)
+        deadline = time.monotonic() + 20
+        while True:
+            browser.get(server.url + seed.path)
+            if browser.find_elements("css selector", ".weather"):
+                break
+            assert time.monotonic() < deadline, "the weather never reached the page"
+            time.sleep(0.3)
         text = browser.find_element("tag name", "body").text
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         related = browser.find_elements("css selector", "#related-heading + ul li a")
@@ -81,3 +97,4 @@ def test_seed_article_page_matches_the_reference(
     assert 1 <= len(related) <= 5
     assert 1 <= len(recent) <= 5
     assert "Israel rebuffs Blinken" not in " ".join(recent_text)
+    assert len(replay_server.hits(METNO_PATH)) == 1

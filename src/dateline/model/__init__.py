@@ -5,7 +5,7 @@ Modules:
   ``Source``, ``Status`` and the list entries ``ArticleSummary`` and ``RelatedLink``.
 - ``slug``: slugs and unique slugs.
 - ``text``: plain text out of sanitized block HTML.
-- ``weather``: ``Observation``, the weather cache's value.
+- ``weather``: ``Observation`` (the weather cache's value), ``WeatherLocation``, ``ProviderState``.
 - ``errors``: the errors dateline raises on purpose.
 
 It imports nothing of dateline's: everything else depends on it.
@@ -25,7 +25,7 @@ from dateline.model.article import (
     Topic,
 )
 from dateline.model.errors import DatelineError, InvalidItem, NotFound, StoreUnavailable
-from dateline.model.weather import Observation
+from dateline.model.weather import Observation, ProviderState, WeatherLocation
 
 __all__ = [
     "Article",
@@ -38,10 +38,12 @@ __all__ = [
     "InvalidItem",
     "NotFound",
     "Observation",
+    "ProviderState",
     "RelatedLink",
     "Section",
     "Source",
     "Status",
     "StoreUnavailable",
     "Topic",
+    "WeatherLocation",
 ]

@@ -24,10 +24,12 @@ from dateline.model import (
     ArticleSummary,
     Author,
     Observation,
+    ProviderState,
     RelatedLink,
     Section,
     StoreUnavailable,
     Topic,
+    WeatherLocation,
 )
 from dateline.store import articles, migrate, related, taxonomy, weather
 from dateline.store.articles import CorpusEntry, SaveResult
@@ -205,6 +207,56 @@ class Store:
     def save_observation(self, observation: Observation) -> None:
         with self._write() as conn:
             weather.save_observation(conn, observation)
+
+    def weather_location(self, location: str) -> WeatherLocation | None:
+        with self._read() as conn:
+            return weather.get_location(conn, location)
+
+    def weather_locations(self) -> list[WeatherLocation]:
+        """Every location the cache keeps fresh, the site's city first."""
+        with self._read() as conn:
+            return weather.list_locations(conn)
+
+    def save_default_weather_location(
+        self, location: str, latitude: float | None, longitude: float | None, now: datetime
+    ) -> WeatherLocation:
+        with self._write() as conn:
+            return weather.save_default_location(conn, location, latitude, longitude, now)
+
+    def set_weather_coordinates(
+        self, location: str, city: str, latitude: float, longitude: float
+    ) -> None:
+        with self._write() as conn:
+            weather.set_coordinates(conn, location, city, latitude, longitude)
+
+    def set_weather_location_error(self, location: str, message: str) -> None:
+        with self._write() as conn:
+            weather.set_location_error(conn, location, message)
+
+    def choose_weather_city(self, location: str, now: datetime, keep: int) -> list[str]:
+        """A reader chose ``location``; returns the cities evicted to keep ``keep``."""
+        with self._write() as conn:
+            return weather.choose_city(conn, location, now, keep)
+
+    def claim_weather_location(self, location: str, now: datetime, until: datetime) -> bool:
+        """Take the refresh lease: only one process refreshes a location at a time."""
+        with self._write() as conn:
+            return weather.claim_location(conn, location, now, until)
+
+    def release_weather_location(self, location: str) -> None:
+        with self._write() as conn:
+            weather.release_location(conn, location)
+
+    def weather_provider_state(self, location: str, provider: str) -> ProviderState:
+        with self._read() as conn:
+            return weather.provider_state(conn, location, provider)
+
+    def save_weather_outcome(self, state: ProviderState, observation: Observation | None) -> None:
+        """Record one provider attempt: its state and, on success, the new observation."""
+        with self._write() as conn:
+            weather.save_provider_state(conn, state)
+            if observation is not None:
+                weather.save_observation(conn, observation)
 
 
 def open_store(url: str, *, apply_migrations: bool = True) -> Store:

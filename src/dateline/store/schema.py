@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -142,6 +143,37 @@ weather_observations = Table(
     Column("attribution", String(MAX_NAME), nullable=False, default=""),
 )
 
+weather_locations = Table(
+    "weather_locations",
+    metadata,
+    Column("location", String(MAX_NAME), primary_key=True),
+    Column("city", String(MAX_NAME), nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("chosen_at", UTCDateTime(), nullable=False),
+    Column("lease_until", UTCDateTime()),
+    Column("last_error", Text, nullable=False, default=""),
+)
+
+weather_provider_state = Table(
+    "weather_provider_state",
+    metadata,
+    Column(
+        "location",
+        String(MAX_NAME),
+        ForeignKey("weather_locations.location", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("provider", String(40), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime()),
+    Column("last_attempt_at", UTCDateTime()),
+    Column("last_success_at", UTCDateTime()),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_modified", String(100), nullable=False, default=""),
+)
+
 __all__ = [
     "article_authors",
     "article_topics",
@@ -152,5 +184,7 @@ __all__ = [
     "related",
     "sections",
     "topics",
+    "weather_locations",
     "weather_observations",
+    "weather_provider_state",
 ]

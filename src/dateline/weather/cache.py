@@ -12,21 +12,32 @@ from datetime import datetime, timedelta, tzinfo
 
 from dateline.model import Observation
 from dateline.store import Store
+from dateline.weather import conditions
 
 FRESH = timedelta(hours=1)
 STALE = timedelta(hours=3)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
+CITY_COOKIE = "dateline_city"
+
+
 @dataclass(frozen=True, slots=True)
 class WeatherDisplay:
-    """The widget's content: ``temperature`` is already formatted (``15.5 C``)."""
+    """The widget's content: ``temperature`` is already formatted (``15.5 C``).
+
+    ``condition`` is a key of ``conditions.LABELS`` (or empty), shown as ``symbol`` with
+    ``condition_label`` as its text alternative; ``attribution`` credits the provider.
+    """
 
     temperature: str
     city: str
     condition: str
+    condition_label: str
+    symbol: str
     as_of: str
     attribution: str
+    provider: str
 
 
 def format_temperature(celsius: float, unit: str = "C") -> str:
@@ -51,11 +62,27 @@ def display(
         temperature=format_temperature(observation.temperature_c, unit),
         city=observation.city,
         condition=observation.condition,
+        condition_label=conditions.LABELS.get(observation.condition, ""),
+        symbol=conditions.SYMBOLS.get(observation.condition, ""),
         as_of=as_of,
         attribution=observation.attribution,
+        provider=observation.provider,
     )
 
 
-def current(store: Store, location: str, now: datetime, tz: tzinfo) -> WeatherDisplay | None:
+def current(
+    store: Store, location: str, now: datetime, tz: tzinfo, unit: str = "C"
+) -> WeatherDisplay | None:
     """Read the cache for ``location`` and decide what the widget shows: one query."""
-    return display(store.latest_observation(location), now, tz)
+    return display(store.latest_observation(location), now, tz, unit)
+
+
+def for_reader(
+    store: Store, chosen: str, default: str, now: datetime, tz: tzinfo, unit: str = "C"
+) -> WeatherDisplay | None:
+    """The reader's chosen city when the cache has a showable value, else the site's city."""
+    if chosen and chosen != default:
+        shown = current(store, chosen, now, tz, unit)
+        if shown is not None:
+            return shown
+    return current(store, default, now, tz, unit)

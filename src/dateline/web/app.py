@@ -6,8 +6,11 @@ created, so a missing or locked database fails before the server accepts a reque
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
@@ -16,10 +19,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline.config import Settings
+from dateline.jobs import weather_refresher
 from dateline.store import Store, open_store
+from dateline.weather.base import ProviderConfigError
+from dateline.weather.refresh import run_forever
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
+
+log = logging.getLogger("dateline.web")
 
 
 @dataclass(frozen=True)
@@ -30,18 +38,48 @@ class SiteState:
     store: Store
 
 
-def create_app(settings: Settings, store: Store | None = None) -> Starlette:
-    """A fresh site for ``settings``; pass ``store`` to share one already open."""
+async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
+    """Run the weather refresh in the background until the app stops.
+
+    A provider that cannot start as configured turns the widget off with one loud log
+    line; the site itself still serves.
+    """
+    try:
+        refresher = await stack.enter_async_context(weather_refresher(settings, store))
+    except ProviderConfigError as exc:
+        log.error("weather widget off: %s", exc)
+        return
+    if refresher is None:
+        return
+    task = asyncio.create_task(run_forever(refresher), name="weather-refresh")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop)
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, background: bool = True
+) -> Starlette:
+    """A fresh site for ``settings``; pass ``store`` to share one already open.
+
+    With ``background`` (the default), the lifespan also runs the background jobs (the
+    weather refresh); tests that drive jobs themselves pass ``False``.
+    """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
+        async with AsyncExitStack() as stack:
             if owned:
-                site_store.close()
+                stack.callback(site_store.close)
+            if background:
+                await start_weather(settings, site_store, stack)
+            yield
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

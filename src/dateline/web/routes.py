@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from dateline.web.views import api, article, home, listing, static
+from dateline.web.views import api, article, home, listing, static, weather
 
 
 def routes() -> list[BaseRoute]:
@@ -17,5 +17,6 @@ def routes() -> list[BaseRoute]:
         Route("/topic/{slug}", listing.topic, name="topic"),
         Route("/api/articles", api.article_list, name="api_articles"),
         Route("/api/articles/{id:int}", api.article_detail, name="api_article"),
+        Route("/weather/city", weather.choose_city, methods=["POST"], name="weather_city"),
         Route("/static/{digest}/{name}", static.static_file, name="static"),
     ]

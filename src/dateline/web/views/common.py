@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from dateline.store import Store
 from dateline.weather import cache
+from dateline.weather.cache import CITY_COOKIE
 from dateline.web.contexts import SiteContext
 
 if TYPE_CHECKING:
@@ -34,7 +35,14 @@ def site_context(request: Request) -> SiteContext:
         name=settings.site_name,
         url=settings.site_url.rstrip("/"),
         sections=state.store.sections(),
-        weather=cache.current(state.store, settings.weather_city, datetime.now(UTC), settings.tz),
+        weather=cache.for_reader(
+            state.store,
+            request.cookies.get(CITY_COOKIE, ""),
+            settings.weather_city,
+            datetime.now(UTC),
+            settings.tz,
+            settings.weather_units,
+        ),
     )
 
 

@@ -1,0 +1,81 @@
+"""Background work, built from the settings: the weather refresh (more jobs join later).
+
+``weather_refresher(settings, store)`` builds the providers the settings ask for over one
+shared HTTP client and yields a ``Refresher`` (or ``None`` with the weather off). A
+provider that cannot start as configured (MET Norway without a contact, Open-Meteo
+without a key or a non-commercial declaration) raises ``ProviderConfigError`` naming the
+setting to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import httpx
+
+from dateline import __version__
+from dateline.config import Settings
+from dateline.store import Store
+from dateline.weather.base import WeatherProvider, make_client
+from dateline.weather.metno import MetNorway
+from dateline.weather.nws import NationalWeatherService
+from dateline.weather.open_meteo import Geocoder, OpenMeteo
+from dateline.weather.refresh import Refresher
+
+
+def user_agent(settings: Settings) -> str:
+    contact = f" ({settings.weather_contact})" if settings.weather_contact else ""
+    return f"dateline/{__version__} {settings.site_url}{contact}"
+
+
+def build_provider(name: str, settings: Settings, client: httpx.AsyncClient) -> WeatherProvider:
+    if name == "metno":
+        return MetNorway(client, settings.metno_url, settings.weather_contact)
+    if name == "open-meteo":
+        return OpenMeteo(
+            client,
+            settings.openmeteo_url,
+            api_key=settings.openmeteo_key,
+            non_commercial=settings.weather_noncommercial,
+        )
+    if name == "nws":
+        return NationalWeatherService(client, settings.nws_url, settings.weather_contact)
+    raise ValueError(f"unknown weather provider {name!r}")
+
+
+def default_coordinates(settings: Settings) -> tuple[float | None, float | None]:
+    if settings.weather_lat and settings.weather_lon:
+        return float(settings.weather_lat), float(settings.weather_lon)
+    return None, None
+
+
+@asynccontextmanager
+async def weather_refresher(settings: Settings, store: Store) -> AsyncIterator[Refresher | None]:
+    """The weather refresh the settings ask for (``None`` when off), its client closed after.
+
+    Registers the site's city (with the configured coordinates, if any) in the store.
+    """
+    if settings.weather_provider == "off":
+        yield None
+        return
+    async with make_client(user_agent(settings)) as client:
+        names = [settings.weather_provider]
+        if settings.weather_fallback and settings.weather_fallback != settings.weather_provider:
+            names.append(settings.weather_fallback)
+        providers = {name: build_provider(name, settings, client) for name in names}
+        lat, lon = default_coordinates(settings)
+        store.save_default_weather_location(settings.weather_city, lat, lon, datetime.now(UTC))
+        yield Refresher(
+            store,
+            providers,
+            primary=settings.weather_provider,
+            fallback=settings.weather_fallback,
+            geocoder=Geocoder(client, settings.openmeteo_geocoding_url),
+        )
+
+
+def geocoder_client(settings: Settings) -> httpx.AsyncClient:
+    """An HTTP client for ``dateline weather locate``."""
+    return make_client(user_agent(settings))

@@ -1,0 +1,228 @@
+"""MET Norway Locationforecast 2.0 (``compact``), plus the HTTP helpers every adapter uses.
+
+MET asks for an identifying User-Agent with a contact, at most 4 decimals in coordinates,
+no request before ``Expires`` and ``If-Modified-Since`` on repeat requests; a 304 then
+means "keep what you have". The current value is the timeseries entry at or just before
+now (forecasts start at the top of the hour).
+
+The helpers below ``MetNorway`` (``coordinate``, ``aware``, ``http_date``, ``retry_after``,
+``failure_kind``, ``get``, ``json_body``, ``dig``) are shared with ``open_meteo`` and
+``nws``; they would sit better in ``base``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from dateline import __version__
+from dateline.weather.base import (
+    FailureKind,
+    FetchResult,
+    Place,
+    ProviderConfigError,
+    ProviderError,
+    Reading,
+    usable_celsius,
+)
+from dateline.weather.conditions import from_metno
+
+PATH = "/weatherapi/locationforecast/2.0/compact"
+_PERIODS = ("next_1_hours", "next_6_hours", "next_12_hours")
+
+
+class MetNorway:
+    """The ``metno`` provider: one ``compact`` request per fetch."""
+
+    name = "metno"
+    attribution = "Weather data: MET Norway (CC BY 4.0)"
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, contact: str) -> None:
+        if not contact.strip():
+            raise ProviderConfigError(
+                "MET Norway requires an identifying User-Agent with a contact: "
+                "set DATELINE_WEATHER_CONTACT"
+            )
+        self.client = client
+        self.url = base_url.rstrip("/") + PATH
+        self.user_agent = f"dateline/{__version__} {contact.strip()}"
+
+    async def fetch(
+        self, place: Place, last_modified: str = "", now: datetime | None = None
+    ) -> FetchResult:
+        """The current temperature at ``place``, or ``not_modified`` after a 304."""
+        now = aware(now)
+        headers = {"User-Agent": self.user_agent}
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        params = {"lat": coordinate(place.latitude), "lon": coordinate(place.longitude)}
+        response = await get(self.client, self.url, params, headers, "MET Norway")
+        expires = http_date(response.headers.get("Expires", ""))
+        modified = response.headers.get("Last-Modified", "")
+        status = response.status_code
+        if status == 304:
+            return FetchResult(
+                None, not_modified=True, expires=expires, last_modified=modified or last_modified
+            )
+        if not 200 <= status < 300:
+            raise _error(response, now)
+        reading = _reading(json_body(response, "MET Norway"), now)
+        return FetchResult(reading, expires=expires, last_modified=modified)
+
+
+def _error(response: httpx.Response, now: datetime) -> ProviderError:
+    status = response.status_code
+    kind = failure_kind(status)
+    if kind is FailureKind.RATE_LIMITED:
+        message = "MET Norway is rate-limiting us (429)"
+    elif kind is FailureKind.UNAVAILABLE:
+        message = f"MET Norway is unavailable ({status})"
+    elif status in (400, 401, 403, 404):
+        message = (
+            f"MET Norway refused the request ({status}): "
+            "check DATELINE_WEATHER_CONTACT and the coordinates"
+        )
+    else:
+        message = f"MET Norway answered an unexpected status ({status})"
+    return ProviderError(kind, message, status, retry_after(response, now))
+
+
+def _reading(body: object, now: datetime) -> Reading:
+    series = dig(body, "properties", "timeseries", what="MET Norway response")
+    if not isinstance(series, list) or not series:
+        raise ProviderError(FailureKind.BAD_DATA, "MET Norway response has no timeseries")
+    timed = [(_entry_time(entry), entry) for entry in series]
+    past = [pair for pair in timed if pair[0] <= now]
+    when, entry = max(past, key=lambda p: p[0]) if past else min(timed, key=lambda p: p[0])
+    temperature = dig(
+        entry, "data", "instant", "details", "air_temperature", what="MET Norway timeseries entry"
+    )
+    celsius = usable_celsius(temperature, "MET Norway air_temperature")
+    return Reading(celsius, when, _condition(entry))
+
+
+def _entry_time(entry: object) -> datetime:
+    value = dig(entry, "time", what="MET Norway timeseries entry")
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ProviderError(
+            FailureKind.BAD_DATA, f"MET Norway timeseries time is not ISO 8601: {value!r}"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _condition(entry: object) -> str:
+    data = entry.get("data") if isinstance(entry, Mapping) else None
+    for period in _PERIODS:
+        block = data.get(period) if isinstance(data, Mapping) else None
+        summary = block.get("summary") if isinstance(block, Mapping) else None
+        symbol = summary.get("symbol_code") if isinstance(summary, Mapping) else None
+        if isinstance(symbol, str) and symbol:
+            return from_metno(symbol)
+    return ""
+
+
+# --- HTTP helpers shared by the adapters ---------------------------------------------
+
+
+def coordinate(value: float) -> str:
+    """``value`` rounded to at most 4 decimals, without trailing zeros (``-74``, ``40.7``)."""
+    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def aware(now: datetime | None) -> datetime:
+    """``now`` (naive taken as UTC), or the current time."""
+    if now is None:
+        return datetime.now(UTC)
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+
+def http_date(value: str) -> datetime | None:
+    """An HTTP date header as an aware UTC datetime, or ``None`` when absent or invalid."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def retry_after(response: httpx.Response, now: datetime) -> timedelta | None:
+    """``Retry-After`` (delta-seconds or HTTP date, relative to ``now``), or ``None``."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    when = http_date(value)
+    if when is None:
+        return None
+    return max(when - now, timedelta(0))
+
+
+def failure_kind(status: int) -> FailureKind:
+    """How a non-success status is treated: 429, 5xx, or our own request being wrong."""
+    if status == 429:
+        return FailureKind.RATE_LIMITED
+    if status >= 500:
+        return FailureKind.UNAVAILABLE
+    return FailureKind.CONFIG
+
+
+async def get(
+    client: httpx.AsyncClient,
+    url: str,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    provider: str,
+    secret: str = "",
+) -> httpx.Response:
+    """One GET; transport failures become ``ProviderError`` (``secret`` redacted, unchained)."""
+    try:
+        return await client.get(url, params=params, headers=headers)
+    except httpx.TimeoutException as exc:
+        kind, problem = FailureKind.TIMEOUT, f"{provider} timed out: {_describe(exc)}"
+        cause: Exception = exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        kind, problem = FailureKind.CONFIG, f"{provider} base URL is unusable: {exc}"
+        cause = exc
+    except httpx.DecodingError as exc:
+        kind, problem = FailureKind.BAD_DATA, f"{provider} sent an undecodable body: {exc}"
+        cause = exc
+    except httpx.TransportError as exc:
+        kind, problem = FailureKind.UNAVAILABLE, f"{provider} unreachable: {_describe(exc)}"
+        cause = exc
+    if secret:
+        raise ProviderError(kind, problem.replace(secret, "***")) from None
+    raise ProviderError(kind, problem) from cause
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def json_body(response: httpx.Response, provider: str) -> object:
+    """The response's JSON, or a BAD_DATA error."""
+    try:
+        return response.json()
+    except ValueError:
+        raise ProviderError(
+            FailureKind.BAD_DATA,
+            f"{provider} sent a body that is not JSON ({response.status_code})",
+            response.status_code,
+        ) from None
+
+
+def dig(value: object, *keys: str, what: str) -> object:
+    """``value[k1][k2]...``, or a BAD_DATA error naming the first missing key."""
+    path = ""
+    for key in keys:
+        path = f"{path}.{key}" if path else key
+        if not isinstance(value, Mapping) or value.get(key) is None:
+            raise ProviderError(FailureKind.BAD_DATA, f"{what} lacks {path}")
+        value = value[key]
+    return value
