@@ -1,9 +1,16 @@
-"""The weather widget's data: a cache kept in the store, read by pages.
+"""The weather widget's data: providers, a cache kept in the store, a background refresh.
 
 Modules:
-- ``cache``: read the latest observation for a city and decide what the widget shows,
-  by the data's own age. Pages only ever read this; they never call a provider.
+- ``base``: ``Place``, ``Reading``, ``FetchResult``, ``ProviderError`` and the
+  ``WeatherProvider`` protocol; ``make_client`` (3 s connect, 5 s read).
+- ``http``: the one GET every adapter makes, with its failures classified.
+- ``metno``, ``open_meteo`` (with ``Geocoder``), ``nws``: provider adapters over an
+  injected ``httpx.AsyncClient``; the only network code in the weather package.
+- ``conditions``: one small set of conditions and each provider's codes mapped onto it.
+- ``policy``: when to ask again (Expires, Retry-After, exponential backoff with jitter).
+- ``refresh``: the background refresh, once across processes through a lease in the store.
+- ``cache``: what the widget shows, from the stored observation and its own time. Pages
+  only ever read this; they never call a provider.
 
-Providers and the background refresh that fill the cache arrive as adapters beside
-``cache`` (see docs/architecture.md, "The weather seam"). It imports ``store``, ``model``.
+It imports ``store`` and ``model``.
 """

@@ -26,7 +26,7 @@ from dateline.weather.base import (
     usable_celsius,
 )
 from dateline.weather.conditions import from_nws
-from dateline.weather.metno import (
+from dateline.weather.http import (
     aware,
     coordinate,
     dig,

@@ -26,7 +26,7 @@ from dateline.weather.base import (
     usable_celsius,
 )
 from dateline.weather.conditions import from_wmo
-from dateline.weather.metno import aware, coordinate, dig, failure_kind, get, retry_after
+from dateline.weather.http import aware, coordinate, dig, failure_kind, get, retry_after
 
 PROVIDER = "Open-Meteo"
 CELSIUS = "°C"
