@@ -303,3 +303,14 @@ def test_a_restart_keeps_the_value(
         assert "MET Norway" in page
     finally:
         second.close()
+
+
+def test_display_says_until_when_it_is_right() -> None:
+    observed = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    observation = Observation(CITY, CITY, 15.5, observed, observed, "metno")
+    fresh = display(observation, observed + timedelta(minutes=20), UTC)
+    assert fresh is not None and fresh.valid_until == observed + timedelta(hours=1)
+    stale = display(observation, observed + timedelta(minutes=61), UTC)
+    assert stale is not None and stale.valid_until == observed + timedelta(hours=3)
+    assert stale.as_of == "as of 12:00"
+    assert display(observation, observed - timedelta(minutes=11), UTC) is None

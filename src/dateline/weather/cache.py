@@ -28,6 +28,8 @@ class WeatherDisplay:
 
     ``condition`` is a key of ``conditions.LABELS`` (or empty), shown as ``symbol`` with
     ``condition_label`` as its text alternative; ``attribution`` credits the provider.
+    ``valid_until`` is when this display stops being right (it gains "as of", or must
+    disappear): a cache holding a page with this widget must not serve it past then.
     """
 
     temperature: str
@@ -38,6 +40,7 @@ class WeatherDisplay:
     as_of: str
     attribution: str
     provider: str
+    valid_until: datetime
 
 
 def format_temperature(celsius: float, unit: str = "C") -> str:
@@ -56,8 +59,10 @@ def display(
     if age > STALE or age < -CLOCK_SKEW:
         return None
     as_of = ""
+    valid_until = observation.observed_at + FRESH
     if age > FRESH:
         as_of = f"as of {observation.observed_at.astimezone(tz):%H:%M}"
+        valid_until = observation.observed_at + STALE
     return WeatherDisplay(
         temperature=format_temperature(observation.temperature_c, unit),
         city=observation.city,
@@ -67,6 +72,7 @@ def display(
         as_of=as_of,
         attribution=observation.attribution,
         provider=observation.provider,
+        valid_until=valid_until,
     )
 
 
