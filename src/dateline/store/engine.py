@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -30,3 +30,13 @@ def make_engine(url: str) -> Engine:
     raise StoreUnavailable(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
     )
+
+
+def insert_ignore(conn: Connection, table: Table) -> Insert:
+    """An insert into ``table`` that does nothing when the key exists, in the dialect of ``conn``.
+
+    Two processes creating the same row at once then both succeed instead of one failing.
+    """
+    if conn.dialect.name == "postgresql":
+        return postgres.insert_ignore(table)
+    return sqlite.insert_ignore(table)

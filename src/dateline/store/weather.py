@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
 from dateline.model import Observation, ProviderState, WeatherLocation
+from dateline.store.engine import insert_ignore
 from dateline.store.schema import weather_locations as locations
 from dateline.store.schema import weather_observations as table
 from dateline.store.schema import weather_provider_state as states
@@ -87,24 +88,21 @@ def save_default_location(
     Other locations stop being the default; coordinates ``None`` keep what is stored.
     """
     conn.execute(update(locations).where(locations.c.location != location).values(is_default=False))
-    existing = get_location(conn, location)
-    if existing is None:
-        conn.execute(
-            insert(locations).values(
-                location=location,
-                city=location,
-                latitude=latitude,
-                longitude=longitude,
-                is_default=True,
-                chosen_at=now,
-                last_error="",
-            )
+    conn.execute(
+        insert_ignore(conn, locations).values(
+            location=location,
+            city=location,
+            latitude=latitude,
+            longitude=longitude,
+            is_default=True,
+            chosen_at=now,
+            last_error="",
         )
-    else:
-        values: dict[str, object] = {"is_default": True}
-        if latitude is not None and longitude is not None:
-            values.update(latitude=latitude, longitude=longitude)
-        conn.execute(update(locations).where(locations.c.location == location).values(**values))
+    )
+    values: dict[str, object] = {"is_default": True}
+    if latitude is not None and longitude is not None:
+        values.update(latitude=latitude, longitude=longitude)
+    conn.execute(update(locations).where(locations.c.location == location).values(**values))
     found = get_location(conn, location)
     assert found is not None
     return found
@@ -131,20 +129,12 @@ def choose_city(conn: Connection, location: str, now: datetime, keep: int) -> li
 
     Returns the evicted locations (their observations are dropped too).
     """
-    if get_location(conn, location) is None:
-        conn.execute(
-            insert(locations).values(
-                location=location,
-                city=location,
-                is_default=False,
-                chosen_at=now,
-                last_error="",
-            )
+    conn.execute(
+        insert_ignore(conn, locations).values(
+            location=location, city=location, is_default=False, chosen_at=now, last_error=""
         )
-    else:
-        conn.execute(
-            update(locations).where(locations.c.location == location).values(chosen_at=now)
-        )
+    )
+    conn.execute(update(locations).where(locations.c.location == location).values(chosen_at=now))
     chosen = list(
         conn.execute(
             select(locations.c.location)

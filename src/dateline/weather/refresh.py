@@ -89,18 +89,26 @@ class Refresher:
         stored = self.store.latest_observation(location)
         return stored is None or now - stored.observed_at > FRESH
 
-    async def refresh_location(self, location: WeatherLocation) -> list[Attempt]:
-        now = self.clock()
-        key = location.location
+    def _states(
+        self, key: str, now: datetime
+    ) -> tuple[ProviderState, ProviderState | None, bool, bool]:
         primary = self.store.weather_provider_state(key, self.primary)
         fallback = self.store.weather_provider_state(key, self.fallback) if self.fallback else None
         primary_due = self._due(primary, now)
         fallback_due = fallback is not None and self._due(fallback, now)
+        return primary, fallback, primary_due, fallback_due
+
+    async def refresh_location(self, location: WeatherLocation) -> list[Attempt]:
+        now = self.clock()
+        key = location.location
+        primary, fallback, primary_due, fallback_due = self._states(key, now)
         if not primary_due and not (fallback_due and self._wants_fallback(key, primary, now)):
             return []
         if not self.store.claim_weather_location(key, now, now + LEASE):
             return []
         try:
+            # Another process may have refreshed it between our look and our lease.
+            primary, fallback, primary_due, fallback_due = self._states(key, now)
             place = await self._place(location)
             if place is None:
                 return []
