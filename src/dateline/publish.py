@@ -27,5 +27,6 @@ def publish(store: Store, article_ids: Sequence[int], now: datetime | None = Non
 
 
 def unpublish(store: Store, article_id: int) -> None:
-    """Take the article off the site; other lists skip it from the next read."""
+    """Take the article off the site and out of every related list that showed it."""
     store.unpublish(article_id)
+    refresh.withdraw(store, article_id)

@@ -1,108 +1,155 @@
-"""The related ranking: pure scoring, and the lists it writes on publish."""
+"""The related ranking: signals, copies, diversity, determinism, incremental updates."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from dateline import publish
-from dateline.model import Article, Block, BlockKind, Section
-from dateline.related.scoring import (
-    TIME_FLOOR,
-    UNDATED_FACTOR,
-    Document,
-    RelatedIndex,
-    terms,
-    time_factor,
-)
-from dateline.store import Store
+from dateline.related.scoring import Document, RelatedIndex
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
-DOCS = [
-    Document(
-        1,
-        "Port workers strike over automation",
-        "Dockworkers walked out at the port "
-        "of Port Alder over automated cranes, halting container traffic.",
-        NOW,
-    ),
-    Document(
-        2,
-        "Port strike enters third day as cranes sit idle",
-        "The dockworkers' strike over automated cranes at the port kept container ships waiting.",
-        NOW + timedelta(days=2),
-    ),
-    Document(
-        3,
-        "Lunar lander reaches orbit",
-        "The lander fired its engine and entered orbit around the moon before its descent.",
-        NOW,
-    ),
-    Document(
-        4,
-        "Dockworkers return after strike ends",
-        "Port Alder dockworkers went back to "
-        "the cranes after the union accepted limits on automation.",
-        NOW + timedelta(days=200),
-    ),
-]
+STRIKE = (
+    "Dockworkers at the port of Port Alder walked out over automated cranes on Monday, "
+    "halting container traffic. The Harbour Workers Union said Maria Okafor would lead "
+    "talks with Alder Terminals. Ships queued outside the breakwater as cranes sat idle."
+)
+STRIKE_2 = (
+    "The strike at Port Alder entered a third day as Maria Okafor of the Harbour Workers "
+    "Union met Alder Terminals managers. Container ships waited while automated cranes sat "
+    "idle and dockworkers picketed the gates."
+)
+OTHER_STRIKE = (
+    "Dockworkers at the port of Brennhaven walked out over automated cranes, halting "
+    "container traffic. The Coastal Dockers Guild said Tomas Lindqvist would lead talks "
+    "with Brennhaven Shipping. Ships queued as cranes sat idle at the gates."
+)
+LANDER = (
+    "The Selene lunar lander fired its engine and entered orbit around the moon before "
+    "its planned descent near the Shackleton crater, the Orbital Agency said."
+)
+BUDGET = (
+    "The city council of Marlow approved a budget that raises spending on schools and "
+    "libraries, after councillor Ada Brightwater proposed cuts to road repairs."
+)
 
 
-def test_terms_drop_stop_words_and_fold_case() -> None:
-    assert terms("The Port of Port Alder’s strike") == ["port", "port", "alder's", "strike"]
+def doc(doc_id: int, headline: str, body: str, **kw: object) -> Document:
+    return Document(doc_id, headline, body=body, **kw)  # type: ignore[arg-type]
 
 
-def test_time_factor_prefers_close_dates_and_tolerates_missing_ones() -> None:
-    assert time_factor(NOW, NOW) == 1.0
-    assert time_factor(NOW, NOW + timedelta(days=21)) < 1.0
-    assert TIME_FLOOR <= time_factor(NOW, NOW + timedelta(days=3000)) < TIME_FLOOR + 0.01
-    assert time_factor(None, NOW) == UNDATED_FACTOR
+def corpus() -> list[Document]:
+    return [
+        doc(1, "Port workers strike over automation", STRIKE),
+        doc(2, "Port strike enters third day", STRIKE_2),
+        doc(3, "Dockers strike at Brennhaven", OTHER_STRIKE),
+        doc(4, "Lunar lander reaches orbit", LANDER),
+        doc(5, "Council approves school budget", BUDGET),
+    ]
 
 
-def test_same_story_ranks_first_and_unrelated_is_left_out() -> None:
-    index = RelatedIndex(DOCS)
+def test_same_story_first_unrelated_left_out() -> None:
+    index = RelatedIndex(corpus())
     ranked = index.similar(1, 5)
-    ids = [doc_id for doc_id, _ in ranked]
+    ids = [s.id for s in ranked]
     assert ids[0] == 2
-    assert 3 not in ids
-    assert 1 not in ids
-    assert all(a[1] >= b[1] for a, b in zip(ranked, ranked[1:], strict=False))
+    assert 1 not in ids and 4 not in ids and 5 not in ids
+    assert set(ranked[0].reasons) == {"text", "entities", "numbers", "topics", "section", "time"}
 
 
-def test_closeness_in_time_breaks_near_ties() -> None:
-    twin = replace(DOCS[1], id=5, published_at=NOW + timedelta(days=400))
-    index = RelatedIndex([*DOCS, twin])
-    ranked = dict(index.similar(1, 5))
-    assert ranked[2] > ranked[5]
+def test_entities_separate_look_alike_events() -> None:
+    index = RelatedIndex(corpus())
+    same = index.score_pair(1, 2)
+    look_alike = index.score_pair(1, 3)
+    assert same.score > look_alike.score
+    assert same.reasons["entities"] > look_alike.reasons["entities"]
+    assert index.score_pair(1, 2).score == index.score_pair(2, 1).score
 
 
-def test_undated_articles_still_rank_on_text() -> None:
-    undated = [replace(d, published_at=None) for d in DOCS]
-    assert {doc_id for doc_id, _ in RelatedIndex(undated).similar(1, 2)} == {2, 4}
+def test_syndicated_copies_collapse_and_own_copies_never_show() -> None:
+    copy = doc(6, "Dockers down tools at Port Alder", STRIKE.replace("Monday", "Tuesday"))
+    copy_2 = doc(7, "Alder port halted", STRIKE.replace("Ships queued", "Vessels queued"))
+    index = RelatedIndex([*corpus(), copy, copy_2])
+    assert index.near_duplicates(1) == [6, 7]
+    assert index.near_duplicates(2) == []
+    ids = [s.id for s in index.similar(1, 5)]
+    assert 6 not in ids and 7 not in ids
+    from_story = index.similar(2, 5)
+    entries = [s for s in from_story if s.id in {1, 6, 7}]
+    assert len(entries) == 1
+    assert {entries[0].id, *entries[0].duplicates} == {1, 6, 7}
 
 
-def _article(section: Section, n: int, headline: str, text: str, when: datetime) -> Article:
-    return Article(
-        uid=f"urn:rel:{n}",
-        slug=f"story-{n}",
-        headline=headline,
-        section=section,
-        body=(Block(BlockKind.PARAGRAPH, html=text),),
-        published_at=when,
-        version_at=when,
-    )
+def test_mmr_keeps_different_stories_when_available() -> None:
+    base = corpus()
+    updates = [
+        doc(10 + i, f"Port Alder strike update {i}", f"{STRIKE_2} Update number {i} of the day.")
+        for i in range(6)
+    ]
+    index = RelatedIndex([*base, *updates])
+    ranked = index.similar(1, 5)
+    assert 3 in [s.id for s in ranked] or 2 in [s.id for s in ranked]
+    assert len({s.id for s in ranked}) == len(ranked)
 
 
-def test_publishing_updates_the_neighbours_lists(store: Store) -> None:
-    section = store.save_section(Section("local", "Local"))
-    first = [_article(section, d.id, d.headline, d.text, d.published_at or NOW) for d in DOCS[:3]]
-    ids = [r.article_id for r in store.save_articles(first)]
-    publish.publish(store, ids, NOW)
-    assert [link.article.id for link in store.related_links(ids[0])] == [ids[1]]
-    late = DOCS[3]
-    [new] = store.save_articles([_article(section, 4, late.headline, late.text, NOW)])
-    publish.publish(store, [new.article_id], NOW)
-    assert new.article_id in [link.article.id for link in store.related_links(ids[0])]
-    assert ids[0] in [link.article.id for link in store.related_links(new.article_id)]
-    assert [link.article.id for link in store.related_links(ids[2])] == []
+def test_undated_rank_on_text_and_time_breaks_ties() -> None:
+    undated = RelatedIndex(corpus())
+    assert undated.similar(1, 1)[0].id == 2
+    twin_a = doc(8, "Port strike enters third day", STRIKE_2 + " Later.", published_at=NOW)
+    twin_b = replace(twin_a, id=9, published_at=NOW + timedelta(days=300))
+    query = doc(1, "Port workers strike over automation", STRIKE, published_at=NOW)
+    index = RelatedIndex([query, twin_a, twin_b, *corpus()[3:]])
+    assert index.score_pair(1, 8).score > index.score_pair(1, 9).score
+    assert index.score_pair(1, 8).reasons["time"] == 1.0
+
+
+def test_topics_and_section_help_when_present() -> None:
+    plain = RelatedIndex(corpus())
+    tagged = [
+        replace(d, topics=("labour",), section="business") if d.id in (1, 2) else d
+        for d in corpus()
+    ]
+    index = RelatedIndex(tagged)
+    assert index.score_pair(1, 2).score > plain.score_pair(1, 2).score
+    gap = index.score_pair(1, 2).score - index.score_pair(1, 3).score
+    assert gap > plain.score_pair(1, 2).score - plain.score_pair(1, 3).score
+    assert index.score_pair(1, 2).reasons["topics"] == 1.0
+
+
+def test_deterministic() -> None:
+    first = RelatedIndex(corpus()).similar(1, 5)
+    second = RelatedIndex(reversed(corpus())).similar(1, 5)
+    assert first == second
+
+
+def test_add_remove_replace_match_a_fresh_build() -> None:
+    docs = corpus()
+    index = RelatedIndex(docs[:2])
+    for d in docs[2:]:
+        index.add(d)
+    index.similar(1, 5)
+    extra = doc(20, "Port strike talks", STRIKE_2)
+    index.add(extra)
+    index.remove(20)
+    index.add(replace(docs[2], body=BUDGET))
+    fresh = RelatedIndex([*docs[:2], replace(docs[2], body=BUDGET), *docs[3:]])
+    assert len(index) == len(fresh) == 5
+    assert 20 not in index and 3 in index
+    assert index.ids() == fresh.ids()
+    for doc_id in fresh.ids():
+        assert index.similar(doc_id, 5) == fresh.similar(doc_id, 5)
+
+
+def test_numbers_tell_look_alike_events_apart() -> None:
+    quake = "A magnitude {m} earthquake struck Sonoma County in {y}, the survey said."
+    docs = [
+        doc(1, "Quake shakes Sonoma", quake.format(m="4.6", y="2013")),
+        doc(2, "Sonoma quake", "Sonoma County residents felt a 4.6 earthquake early in 2013."),
+        doc(3, "Quake shakes Sonoma", quake.format(m="4.4", y="2008") + " Nobody was hurt."),
+        doc(4, "Lunar lander reaches orbit", LANDER),
+    ]
+    index = RelatedIndex(docs)
+    same, other = index.score_pair(1, 2), index.score_pair(1, 3)
+    assert same.reasons["numbers"] > 0 and index.score_pair(1, 4).reasons["numbers"] == 0
+    assert same.score > other.score
+    assert [s.id for s in index.similar(1, 2)] == [2, 3]

@@ -138,7 +138,7 @@ def test_api_list_and_detail(client: TestClient, store: Store) -> None:
     assert detail["bylines"] == [{"name": "Tom Reyes", "url": "/author/tom-reyes"}]
     assert len(detail["recent"]) == 4
     assert first["id"] not in [r["id"] for r in detail["recent"]]
-    assert all("score" in r for r in detail["related"])
+    assert all("score" in r and "reasons" in r for r in detail["related"])
 
 
 def test_api_rejects_bad_parameters_clearly(client: TestClient, store: Store) -> None:

@@ -165,8 +165,13 @@ class ArticleSummary:
 
 @dataclass(frozen=True, slots=True)
 class RelatedLink:
-    """One entry of an article's related list, with the score that put it there."""
+    """One entry of an article's related list, with the score that put it there.
+
+    ``reasons`` holds the parts of the score (text, entities, topics, section, time) or
+    ``{"pinned": 1.0}`` for an entry an editor pinned.
+    """
 
     article: ArticleSummary
     score: float
     rank: int
+    reasons: dict[str, float] = field(default_factory=dict)

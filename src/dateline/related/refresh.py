@@ -1,75 +1,158 @@
-"""Recompute related lists on publish and in bulk, and write them to the store.
+"""Compute related lists on publish and in bulk, apply editors' overrides, store them.
 
-On publish, each new article gets its own list, and every article that the new one now
-outranks in its stored list gets it inserted (scores are symmetric): bounded work, no
-full recomputation. ``rebuild`` recomputes every list.
+The ranking's index lives in memory, one per store per process: built from the
+published articles on first use, then kept in step (each refresh adds what was published
+since, drops what was unpublished). On publish, each new article gets its list, and the
+lists of its nearest neighbours (at most ``NEIGHBOURS`` per article) are recomputed so it
+joins the lists it now belongs in: bounded work, whatever the archive's size.
+
+Editors' pins come first, in their order; excluded articles never appear; the ranking
+fills the remaining slots. Overrides live in the store, so they survive recomputation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from dateline.model.text import blocks_text
-from dateline.related.scoring import Document, RelatedIndex
+from dateline.related.scoring import Document, RelatedIndex, Scored
 from dateline.store import CorpusEntry, Store
 
 LIST_LENGTH = 5
-CANDIDATES = 20
+NEIGHBOURS = 10
+REBUILD_JOB = "related-rebuild"
+PINNED = {"pinned": 1.0}
+
+_indexes: weakref.WeakKeyDictionary[Store, RelatedIndex] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+Entry = tuple[int, float, Mapping[str, float]]
 
 
-def _document(entry: CorpusEntry) -> Document:
+def document_for(entry: CorpusEntry) -> Document:
+    """What the ranking reads of a stored article."""
     return Document(
         id=entry.id,
         headline=entry.headline,
-        text=f"{entry.deck}\n{blocks_text(entry.body)}",
+        deck=entry.deck,
+        body=blocks_text(entry.body),
         published_at=entry.published_at,
+        section=entry.section,
+        topics=entry.topics,
     )
 
 
-def build_index(store: Store) -> RelatedIndex:
-    """The ranking's index over every published article."""
-    return RelatedIndex(_document(e) for e in store.published_corpus())
+def index_for(store: Store) -> RelatedIndex:
+    """This process's index over ``store``'s published articles, brought up to date."""
+    with _lock:
+        index = _indexes.get(store)
+        if index is None:
+            index = RelatedIndex(document_for(e) for e in store.published_corpus())
+            _indexes[store] = index
+            return index
+        published = store.published_ids()
+        indexed = set(index.ids())
+        for gone in indexed - published:
+            index.remove(gone)
+        missing = sorted(published - indexed)
+        if missing:
+            for entry in store.published_corpus(missing):
+                index.add(document_for(entry))
+        return index
 
 
-def refresh(store: Store, article_ids: Sequence[int], length: int = LIST_LENGTH) -> int:
-    """Compute the lists of ``article_ids`` and fold them into their neighbours' lists.
+def forget(store: Store) -> None:
+    """Drop this process's index over ``store`` (the next use rebuilds it)."""
+    with _lock:
+        _indexes.pop(store, None)
+
+
+def final_list(
+    index: RelatedIndex,
+    article_id: int,
+    pins: Sequence[int],
+    excluded: Iterable[int],
+    length: int = LIST_LENGTH,
+) -> list[Entry]:
+    """Pins first (those still published), then the ranking, never an excluded article."""
+    chosen: list[Entry] = [(p, 1.0, PINNED) for p in pins if p in index and p != article_id]
+    chosen = chosen[:length]
+    skip = {article_id, *excluded, *(p for p, _, _ in chosen)}
+    if len(chosen) < length:
+        ranked: list[Scored] = index.similar(article_id, length - len(chosen), exclude=skip)
+        chosen.extend((s.id, s.score, s.reasons) for s in ranked)
+    return chosen
+
+
+def _lists(store: Store, index: RelatedIndex, ids: Sequence[int]) -> dict[int, list[Entry]]:
+    overrides = store.related_overrides(list(ids))
+    return {i: final_list(index, i, *overrides[i]) for i in ids if i in index}
+
+
+def refresh(store: Store, article_ids: Sequence[int]) -> int:
+    """Recompute the lists of ``article_ids`` and of their nearest neighbours.
 
     Returns how many lists were written.
     """
     if not article_ids:
         return 0
-    index = build_index(store)
-    fresh = set(article_ids)
-    lists: dict[int, list[tuple[int, float]]] = {}
-    neighbours: dict[int, list[tuple[int, float]]] = {}
-    for article_id in article_ids:
-        candidates = index.similar(article_id, CANDIDATES)
-        lists[article_id] = candidates[:length]
-        for other, score in candidates:
-            if other not in fresh:
-                neighbours.setdefault(other, []).append((article_id, score))
-    stored = store.related_scores(list(neighbours))
-    for other, offers in neighbours.items():
-        current = [(rid, s) for rid, s in stored[other] if rid not in fresh]
-        merged = sorted(current + offers, key=lambda item: (-item[1], item[0]))[:length]
-        if merged != stored[other]:
-            lists[other] = merged
-    store.replace_related(dict(lists))
+    index = index_for(store)
+    for entry in store.published_corpus(list(article_ids)):
+        index.add(document_for(entry))
+    fresh = [i for i in article_ids if i in index]
+    touched = set(fresh)
+    for article_id in fresh:
+        touched.update(s.id for s in index.similar(article_id, NEIGHBOURS))
+    lists = _lists(store, index, sorted(touched))
+    store.replace_related(lists)
+    return len(lists)
+
+
+def withdraw(store: Store, article_id: int) -> int:
+    """After an unpublish: drop the article from the index and redo the lists that showed it."""
+    index = index_for(store)
+    if article_id in index:
+        index.remove(article_id)
+    affected = [i for i in store.listed_in(article_id) if i != article_id]
+    lists = _lists(store, index, affected)
+    store.replace_related(lists)
     return len(lists)
 
 
 def rebuild(
     store: Store,
-    length: int = LIST_LENGTH,
     progress: Callable[[int], None] | None = None,
-    batch: int = 500,
-) -> int:
-    """Recompute every published article's list; returns how many were written."""
-    index = build_index(store)
-    ids = sorted(index.vectors)
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        store.replace_related({i: index.similar(i, length) for i in chunk})
+    batch: int = 200,
+    restart: bool = False,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[int, int]:
+    """Recompute every published article's list, resumably.
+
+    Progress is saved after each batch; an interrupted rebuild resumes after the last
+    saved article unless ``restart``. Returns (lists written now, articles skipped as
+    already done).
+    """
+    if restart:
+        store.clear_job_state(REBUILD_JOB)
+    state = store.job_state(REBUILD_JOB) or {}
+    after = int(state.get("after", 0))
+    forget(store)
+    index = index_for(store)
+    ids = sorted(index.ids())
+    todo = [i for i in ids if i > after]
+    skipped = len(ids) - len(todo)
+    if progress is not None and skipped:
+        progress(skipped)
+    written = 0
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        store.replace_related(_lists(store, index, chunk))
+        store.save_job_state(REBUILD_JOB, {"after": chunk[-1]}, now())
+        written += len(chunk)
         if progress is not None:
             progress(len(chunk))
-    return len(ids)
+    store.clear_job_state(REBUILD_JOB)
+    return written, skipped

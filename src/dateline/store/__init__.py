@@ -4,17 +4,19 @@ Modules:
 - ``schema``: the tables of record; ``types``: columns that behave alike on both databases.
 - ``engine``: an engine for a URL; ``sqlite`` and ``postgres``: dialect-only code.
 - ``migrate``: Alembic migrations (``migrations/``), applied at start and by the CLI.
-- ``articles``, ``taxonomy``, ``related``, ``weather``: the queries of one aggregate each.
+- ``articles``, ``taxonomy``, ``related``, ``weather``, ``jobstate``: the queries of one
+  aggregate each.
 
 SQL lives here and nowhere else. It imports only ``model`` of dateline's packages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -31,7 +33,7 @@ from dateline.model import (
     Topic,
     WeatherLocation,
 )
-from dateline.store import articles, migrate, related, taxonomy, weather
+from dateline.store import articles, jobstate, migrate, related, taxonomy, weather
 from dateline.store.articles import CorpusEntry, SaveResult
 from dateline.store.engine import make_engine
 from dateline.store.sqlite import WRITE_OPTION
@@ -181,23 +183,63 @@ class Store:
             return articles.section_fronts(conn, per_section)
 
     # related lists
-    def published_corpus(self) -> list[CorpusEntry]:
+    def published_ids(self) -> set[int]:
         with self._read() as conn:
-            return articles.published_corpus(conn)
+            return articles.published_ids(conn)
+
+    def published_corpus(self, ids: Sequence[int] | None = None) -> list[CorpusEntry]:
+        with self._read() as conn:
+            return articles.published_corpus(conn, ids)
 
     def related_links(self, article_id: int, limit: int = 5) -> list[RelatedLink]:
         with self._read() as conn:
             return related.related_links(conn, article_id, limit)
 
-    def related_scores(self, article_ids: Sequence[int]) -> dict[int, list[tuple[int, float]]]:
+    def listed_in(self, related_id: int) -> list[int]:
+        """The articles whose stored related list shows ``related_id``."""
         with self._read() as conn:
-            return related.related_scores(conn, article_ids)
+            return related.listed_in(conn, related_id)
 
-    def replace_related(self, lists: dict[int, Sequence[tuple[int, float]]]) -> None:
-        """Store several related lists in one transaction."""
+    def replace_related(
+        self, lists: Mapping[int, Sequence[tuple[int, float, Mapping[str, float]]]]
+    ) -> None:
+        """Store several related lists (id, score, reasons), in one transaction."""
         with self._write() as conn:
             for article_id, ranked in lists.items():
                 related.replace_related(conn, article_id, ranked)
+
+    def related_overrides(
+        self, article_ids: Sequence[int]
+    ) -> dict[int, tuple[list[int], set[int]]]:
+        """Per article: editors' pinned ids in order, and excluded ids."""
+        with self._read() as conn:
+            return related.overrides(conn, article_ids)
+
+    def set_related_override(
+        self, article_id: int, related_id: int, kind: str, now: datetime
+    ) -> None:
+        """Pin or exclude (``kind``: "pin" or "exclude") an article on another's list."""
+        if kind not in (related.PIN, related.EXCLUDE):
+            raise ValueError(f"unknown override {kind!r}")
+        with self._write() as conn:
+            related.set_override(conn, article_id, related_id, kind, now)
+
+    def clear_related_override(self, article_id: int, related_id: int) -> None:
+        with self._write() as conn:
+            related.clear_override(conn, article_id, related_id)
+
+    # job state
+    def job_state(self, name: str) -> dict[str, Any] | None:
+        with self._read() as conn:
+            return jobstate.get_state(conn, name)
+
+    def save_job_state(self, name: str, state: dict[str, Any], now: datetime) -> None:
+        with self._write() as conn:
+            jobstate.save_state(conn, name, state, now)
+
+    def clear_job_state(self, name: str) -> None:
+        with self._write() as conn:
+            jobstate.clear_state(conn, name)
 
     # weather cache
     def latest_observation(self, location: str) -> Observation | None:

@@ -7,7 +7,7 @@ every list is one query.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -412,18 +412,43 @@ class CorpusEntry:
     deck: str
     body: tuple[Block, ...]
     published_at: datetime | None
+    section: str = ""
+    topics: tuple[str, ...] = ()
 
 
-def published_corpus(conn: Connection) -> list[CorpusEntry]:
-    rows = conn.execute(
+def published_ids(conn: Connection) -> set[int]:
+    rows = conn.execute(select(articles.c.id).where(articles.c.status == Status.PUBLISHED.value))
+    return set(rows.scalars())
+
+
+def published_corpus(conn: Connection, ids: Iterable[int] | None = None) -> list[CorpusEntry]:
+    """Published articles as the ranking reads them (all, or those of ``ids``): two queries."""
+    query = (
         select(
             articles.c.id,
             articles.c.headline,
             articles.c.deck,
             articles.c.body,
             articles.c.published_at,
-        ).where(articles.c.status == Status.PUBLISHED.value)
-    ).mappings()
+            sections.c.slug.label("section"),
+        )
+        .join(sections, sections.c.id == articles.c.section_id)
+        .where(articles.c.status == Status.PUBLISHED.value)
+        .order_by(articles.c.id)
+    )
+    topic_query = (
+        select(article_topics.c.article_id, topics.c.slug)
+        .join(topics, topics.c.id == article_topics.c.topic_id)
+        .join(articles, articles.c.id == article_topics.c.article_id)
+        .where(articles.c.status == Status.PUBLISHED.value)
+    )
+    if ids is not None:
+        wanted = list(ids)
+        query = query.where(articles.c.id.in_(wanted))
+        topic_query = topic_query.where(article_topics.c.article_id.in_(wanted))
+    topic_map: dict[int, list[str]] = {}
+    for article_id, slug in conn.execute(topic_query):
+        topic_map.setdefault(article_id, []).append(slug)
     return [
         CorpusEntry(
             id=r["id"],
@@ -431,6 +456,8 @@ def published_corpus(conn: Connection) -> list[CorpusEntry]:
             deck=r["deck"],
             body=tuple(block_from_dict(b) for b in r["body"]),
             published_at=r["published_at"],
+            section=r["section"],
+            topics=tuple(sorted(topic_map.get(r["id"], ()))),
         )
-        for r in rows
+        for r in conn.execute(query).mappings()
     ]

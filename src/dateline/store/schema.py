@@ -127,7 +127,26 @@ related = Table(
     Column("related_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("rank", Integer, nullable=False),
     Column("score", Float, nullable=False),
+    Column("reasons", JSON, nullable=False, default=dict),
     Index("ix_related_related_id", "related_id"),
+)
+
+related_overrides = Table(
+    "related_overrides",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("related_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+job_state = Table(
+    "job_state",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 weather_observations = Table(
@@ -180,8 +199,10 @@ __all__ = [
     "articles",
     "authors",
     "corrections",
+    "job_state",
     "metadata",
     "related",
+    "related_overrides",
     "sections",
     "topics",
     "weather_locations",

@@ -7,7 +7,9 @@ lease, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, RowMapping, delete, insert, or_, select, update
 
@@ -17,50 +19,27 @@ from dateline.store.schema import weather_locations as locations
 from dateline.store.schema import weather_observations as table
 from dateline.store.schema import weather_provider_state as states
 
+T = TypeVar("T", Observation, ProviderState, WeatherLocation)
+
+
+def _from_row(cls: type[T], row: RowMapping) -> T:
+    """The model object of ``cls`` from a row whose columns carry its field names."""
+    return cls(**{f.name: row[f.name] for f in fields(cls)})
+
 
 def latest_observation(conn: Connection, location: str) -> Observation | None:
     row = conn.execute(select(table).where(table.c.location == location)).mappings().first()
-    if row is None:
-        return None
-    return Observation(
-        location=row["location"],
-        city=row["city"],
-        temperature_c=row["temperature_c"],
-        observed_at=row["observed_at"],
-        fetched_at=row["fetched_at"],
-        provider=row["provider"],
-        condition=row["condition"],
-        attribution=row["attribution"],
-    )
+    return _from_row(Observation, row) if row else None
 
 
 def save_observation(conn: Connection, observation: Observation) -> None:
     """Keep ``observation`` as the location's latest, replacing the one before."""
     conn.execute(delete(table).where(table.c.location == observation.location))
-    conn.execute(
-        insert(table).values(
-            location=observation.location,
-            city=observation.city,
-            temperature_c=observation.temperature_c,
-            condition=observation.condition,
-            observed_at=observation.observed_at,
-            fetched_at=observation.fetched_at,
-            provider=observation.provider,
-            attribution=observation.attribution,
-        )
-    )
+    conn.execute(insert(table).values(**asdict(observation)))
 
 
 def _location(row: RowMapping) -> WeatherLocation:
-    return WeatherLocation(
-        location=row["location"],
-        city=row["city"],
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        is_default=row["is_default"],
-        chosen_at=row["chosen_at"],
-        last_error=row["last_error"],
-    )
+    return _from_row(WeatherLocation, row)
 
 
 def get_location(conn: Connection, location: str) -> WeatherLocation | None:
@@ -175,18 +154,7 @@ def provider_state(conn: Connection, location: str, provider: str) -> ProviderSt
         .mappings()
         .first()
     )
-    if row is None:
-        return ProviderState(location=location, provider=provider)
-    return ProviderState(
-        location=row["location"],
-        provider=row["provider"],
-        failures=row["failures"],
-        next_attempt_at=row["next_attempt_at"],
-        last_attempt_at=row["last_attempt_at"],
-        last_success_at=row["last_success_at"],
-        last_error=row["last_error"],
-        last_modified=row["last_modified"],
-    )
+    return _from_row(ProviderState, row) if row else ProviderState(location, provider)
 
 
 def save_provider_state(conn: Connection, state: ProviderState) -> None:
@@ -195,15 +163,4 @@ def save_provider_state(conn: Connection, state: ProviderState) -> None:
             states.c.location == state.location, states.c.provider == state.provider
         )
     )
-    conn.execute(
-        insert(states).values(
-            location=state.location,
-            provider=state.provider,
-            failures=state.failures,
-            next_attempt_at=state.next_attempt_at,
-            last_attempt_at=state.last_attempt_at,
-            last_success_at=state.last_success_at,
-            last_error=state.last_error,
-            last_modified=state.last_modified,
-        )
-    )
+    conn.execute(insert(states).values(**asdict(state)))

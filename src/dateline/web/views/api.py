@@ -44,7 +44,7 @@ def summary_json(item: ArticleSummary) -> dict[str, Any]:
 
 
 def related_json(link: RelatedLink) -> dict[str, Any]:
-    return {**summary_json(link.article), "score": link.score}
+    return {**summary_json(link.article), "score": link.score, "reasons": link.reasons}
 
 
 def article_json(article: Article) -> dict[str, Any]:

@@ -1,0 +1,594 @@
+"""Time the related-articles ranking on synthetic archives of 10k and 100k articles.
+
+    python -m benchmarks.related --sizes 10000,100000 [--json] [--full-rebuild]
+
+For each size, in a child process of its own (so its peak memory is its own):
+
+1. generate the archive (``benchmarks.corpus``: real ECB+ and demo sentences re-voiced,
+   stories, three years of dates, planted syndicated copies) plus fresh articles;
+2. build a ``RelatedIndex`` over the archive: the time, the resident memory after it
+   (VmRSS) and the process's peak (``ru_maxrss``), and what the build added to VmRSS;
+3. publish time: for ``--fresh`` (200) new documents not in the index, time
+   ``index.add(doc)`` + ``index.similar(doc.id, 5)``: median and p95;
+4. full rebuild, ``similar(id, 5)`` for every article: all of them when the archive has at
+   most ``--full-limit`` (10000) articles or with ``--full-rebuild``, otherwise a random
+   sample of ``--sample`` (2000), extrapolated to the whole archive;
+5. the copies rule over every list computed in 3 and 4: no list shows two members of one
+   group (an original and its planted copies), nor a member of the article's own group;
+6. baseline B1: a plain TF-IDF cosine (scikit-learn ``TfidfVectorizer`` on headline twice,
+   deck and body; a sparse dot product against the whole archive, top 5), timed on the
+   same fresh queries (transform + dot + top 5; its matrix is fitted once and new
+   articles are not added to it); the ratio of the medians;
+7. at ``--store-size`` (10000): a temporary SQLite store (and, with ``--postgres URL``, a
+   scratch PostgreSQL database) filled with ``store.save_articles`` and ``store.publish``
+   in batches, then ``related.refresh.rebuild(store)`` (total time, index load included),
+   then ``related.refresh.refresh(store, [id])`` for ``--store-fresh`` (50) articles each
+   saved and published just before (median and p95, writing the lists included).
+
+It prints a table and the figures against the targets of issue #4: related list for a
+newly published article at most 20 ms (median) at 100k; full rebuild at most 10 minutes
+at 100k; resident memory at most 1 GB at 100k. ``--json`` prints one JSON object.
+
+Exit codes: 0 done (or skipped: the ECB+ file is absent), 1 a list broke the copies
+rule, 2 bad usage, 3 out of time (``--max-seconds``; figures measured so far are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from benchmarks.corpus import (
+    ECB_PATH,
+    NOW,
+    SECTIONS,
+    Corpus,
+    CorpusMissing,
+    generate,
+    violations,
+)
+from benchmarks.corpus import (
+    statistics as corpus_statistics,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+LIST_LENGTH = 5
+SAVE_BATCH = 200
+PUBLISH_BATCH = 500
+TARGET_LATENCY_MS = 20.0
+TARGET_REBUILD_S = 600.0
+TARGET_RSS_MB = 1024.0
+TARGET_SIZE = 100_000
+
+
+class OutOfTime(Exception):
+    """The run took longer than ``--max-seconds``."""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def vm_rss_mb() -> float:
+    """This process's resident memory now (VmRSS), in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (``ru_maxrss``, KiB on Linux), in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The ``share`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """Median, p95 and mean of ``values``, rounded (milliseconds here)."""
+    if not values:
+        return {}
+    return {
+        "median": round(statistics.median(values), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "mean": round(statistics.fmean(values), 3),
+    }
+
+
+class Checks:
+    """Counts of copies-rule violations and of same-story entries over many lists."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.copy_of = corpus.copy_of
+        self.story = corpus.story_of()
+        self.lists = 0
+        self.entries = 0
+        self.repeats = 0
+        self.own = 0
+        self.same_story = 0
+        self.examples: list[dict[str, Any]] = []
+
+    def add(self, doc_id: int, listed: Sequence[int]) -> None:
+        repeats, own = violations(doc_id, listed, self.copy_of)
+        self.lists += 1
+        self.entries += len(listed)
+        self.repeats += repeats
+        self.own += own
+        self.same_story += sum(1 for i in listed if self.story.get(i) == self.story.get(doc_id))
+        if (repeats or own) and len(self.examples) < 5:
+            groups = [self.copy_of.get(i, i) for i in listed]
+            self.examples.append({"id": doc_id, "list": list(listed), "groups": groups})
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "lists": self.lists,
+            "entries": self.entries,
+            "repeated_groups": self.repeats,
+            "own_copies": self.own,
+            "violations": self.repeats + self.own,
+            "same_story_share": round(self.same_story / max(1, self.entries), 3),
+            "examples": self.examples,
+        }
+
+
+def baseline_text(doc: Any) -> str:
+    """B1's text of a document: headline twice, deck, body."""
+    return f"{doc.headline}\n{doc.headline}\n{doc.deck}\n{doc.body}"
+
+
+# -- one size, in a child process --------------------------------------------------------
+
+
+def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Steps 2 to 5: build, publish-time latency, rebuild, copies rule."""
+    from dateline.related.scoring import RelatedIndex
+
+    documents = corpus.documents()
+    fresh = corpus.fresh_documents()[: args.fresh]
+    size = len(documents)
+    out["rss_before_build_mb"] = round(vm_rss_mb(), 1)
+    log(f"[{size}] building the index")
+    started = time.perf_counter()
+    index = RelatedIndex(documents)
+    out["build_s"] = round(time.perf_counter() - started, 2)
+    out["rss_after_build_mb"] = round(vm_rss_mb(), 1)
+    out["peak_rss_after_build_mb"] = round(peak_rss_mb(), 1)
+    out["index_rss_mb"] = round(out["rss_after_build_mb"] - out["rss_before_build_mb"], 1)
+    log(f"[{size}] built in {out['build_s']} s, VmRSS {out['rss_after_build_mb']} MiB")
+
+    checks = Checks(corpus)
+    add_ms: list[float] = []
+    similar_ms: list[float] = []
+    total_ms: list[float] = []
+    for doc in fresh:
+        t0 = time.perf_counter()
+        index.add(doc)
+        t1 = time.perf_counter()
+        ranked = index.similar(doc.id, LIST_LENGTH)
+        t2 = time.perf_counter()
+        add_ms.append((t1 - t0) * 1000)
+        similar_ms.append((t2 - t1) * 1000)
+        total_ms.append((t2 - t0) * 1000)
+        checks.add(doc.id, [s.id for s in ranked])
+    out["publish"] = {
+        "queries": len(fresh),
+        "add_ms": summary(add_ms),
+        "similar_ms": summary(similar_ms),
+        "add_plus_similar_ms": summary(total_ms),
+        "checks": checks.report(),
+    }
+    log(f"[{size}] publish: add+similar median {out['publish']['add_plus_similar_ms']} ms")
+
+    ids = index.ids()
+    full = args.full_rebuild or size <= args.full_limit
+    chosen = ids if full else random.Random(args.seed).sample(ids, min(args.sample, len(ids)))
+    log(f"[{size}] rebuild: similar() for {len(chosen)} of {len(ids)} articles")
+    rebuild_checks = Checks(corpus)
+    per_list: list[float] = []
+    started = time.perf_counter()
+    for doc_id in chosen:
+        t0 = time.perf_counter()
+        ranked = index.similar(doc_id, LIST_LENGTH)
+        per_list.append((time.perf_counter() - t0) * 1000)
+        rebuild_checks.add(doc_id, [s.id for s in ranked])
+    seconds = time.perf_counter() - started
+    mean_s = seconds / max(1, len(chosen))
+    out["rebuild"] = {
+        "articles": len(ids),
+        "measured": len(chosen),
+        "full": full,
+        "measured_s": round(seconds, 2),
+        "similar_ms": summary(per_list),
+        "whole_archive_s": round(mean_s * len(ids), 1),
+        "with_build_s": round(mean_s * len(ids) + out["build_s"], 1),
+        "checks": rebuild_checks.report(),
+    }
+    out["rss_end_mb"] = round(vm_rss_mb(), 1)
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    log(f"[{size}] rebuild: {out['rebuild']['whole_archive_s']} s for the whole archive")
+
+
+def measure_baseline(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Step 6: B1, a brute-force TF-IDF cosine, on the same fresh queries."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    documents = corpus.documents()
+    fresh = corpus.fresh_documents()[: args.fresh]
+    ids = np.array([d.id for d in documents])
+    log(f"[{len(documents)}] baseline: fitting TfidfVectorizer")
+    started = time.perf_counter()
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", max_df=0.5)
+    matrix = vectorizer.fit_transform([baseline_text(d) for d in documents]).tocsr()
+    fit_s = time.perf_counter() - started
+    checks = Checks(corpus)
+    times: list[float] = []
+    for doc in fresh:
+        t0 = time.perf_counter()
+        query = vectorizer.transform([baseline_text(doc)])
+        scores = (matrix @ query.T).toarray().ravel()
+        top = np.argpartition(-scores, LIST_LENGTH)[:LIST_LENGTH]
+        top = top[np.argsort(-scores[top])]
+        times.append((time.perf_counter() - t0) * 1000)
+        checks.add(doc.id, [int(ids[j]) for j in top if scores[j] > 0])
+    out["baseline"] = {
+        "name": "B1: TfidfVectorizer(sublinear_tf, stop_words=english, max_df=0.5), brute force",
+        "fit_s": round(fit_s, 2),
+        "query_ms": summary(times),
+        "checks": checks.report(),
+    }
+    engine = out["publish"]["add_plus_similar_ms"]["median"]
+    out["ratio_engine_to_baseline"] = round(engine / max(1e-9, statistics.median(times)), 2)
+    log(f"[{len(documents)}] baseline median {out['baseline']['query_ms']['median']} ms")
+
+
+@contextmanager
+def store_at(backend: str, tmp: Path, postgres: str | None) -> Iterator[Any]:
+    """A fresh store: SQLite in ``tmp``, or a scratch database on ``postgres``'s server."""
+    from dateline.store import open_store
+
+    context: Any
+    if backend == "postgresql" and postgres:
+        from benchmarks.article_page import scratch_postgres
+
+        context = scratch_postgres(postgres)
+    else:
+        context = nullcontext(f"sqlite:///{tmp / 'related.db'}")
+    with context as url:
+        store = open_store(url)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def measure_store(
+    corpus: Corpus, args: argparse.Namespace, backend: str, tmp: Path
+) -> dict[str, Any]:
+    """Step 7: fill a store, rebuild every list, then refresh on publish."""
+    from dateline.related.refresh import forget, rebuild, refresh
+
+    out: dict[str, Any] = {"backend": backend}
+    extra = corpus.fresh[args.fresh : args.fresh + args.store_fresh]
+    with store_at(backend, tmp, args.postgres) as store:
+        sections = {s.slug: store.save_section(s) for s in SECTIONS}
+        log(f"[store {backend}] saving {len(corpus.archive)} articles")
+        started = time.perf_counter()
+        ids: list[int] = []
+        for start in range(0, len(corpus.archive), SAVE_BATCH):
+            batch = [
+                i.article(sections, corpus.seed) for i in corpus.archive[start : start + SAVE_BATCH]
+            ]
+            ids += [r.article_id for r in store.save_articles(batch)]
+        for start in range(0, len(ids), PUBLISH_BATCH):
+            store.publish(ids[start : start + PUBLISH_BATCH], NOW)
+        out["fill_s"] = round(time.perf_counter() - started, 1)
+        store_to_corpus = dict(zip(ids, (i.id for i in corpus.archive), strict=True))
+
+        log(f"[store {backend}] rebuild")
+        forget(store)
+        started = time.perf_counter()
+        written, _ = rebuild(store, restart=True)
+        out["rebuild_s"] = round(time.perf_counter() - started, 1)
+        out["rebuild_lists"] = written
+        out["rebuild_ms_per_article"] = round(out["rebuild_s"] * 1000 / max(1, written), 2)
+
+        log(f"[store {backend}] refresh for {len(extra)} new articles")
+        times: list[float] = []
+        checks = Checks(corpus)
+        for item in extra:
+            [saved] = store.save_articles([item.article(sections, corpus.seed)])
+            store.publish([saved.article_id], NOW)
+            store_to_corpus[saved.article_id] = item.id
+            t0 = time.perf_counter()
+            refresh(store, [saved.article_id])
+            times.append((time.perf_counter() - t0) * 1000)
+            links = store.related_links(saved.article_id, LIST_LENGTH)
+            checks.add(item.id, [store_to_corpus[link.article.id] for link in links])
+        out["refresh_ms"] = summary(times)
+        out["refresh_checks"] = checks.report()
+        forget(store)
+    return out
+
+
+def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
+    """Everything for one archive size (the child process's work)."""
+    out: dict[str, Any] = {"size": size}
+    log(f"[{size}] generating the corpus")
+    started = time.perf_counter()
+    corpus = generate(size, args.seed, fresh=args.fresh + args.store_fresh)
+    out["generate_s"] = round(time.perf_counter() - started, 1)
+    try:
+        out["corpus"] = corpus_statistics(corpus) if size <= args.full_limit else {}
+        measure_index(corpus, args, out)
+        measure_baseline(corpus, args, out)
+        if size == args.store_size:
+            with tempfile.TemporaryDirectory(prefix="dateline-related-") as tmp:
+                backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
+                out["store"] = [measure_store(corpus, args, b, Path(tmp)) for b in backends]
+    except OutOfTime as exc:
+        out["incomplete"] = str(exc)
+    except Exception as exc:  # keep the figures measured so far; the exit code says it failed
+        out["incomplete"] = f"failed: {exc!r}"
+        out["failed"] = True
+        log(traceback.format_exc())
+    return out
+
+
+# -- the parent: one child per size, the table -------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+    }
+
+
+def child_command(args: argparse.Namespace, size: int, seconds: int) -> list[str]:
+    command = [sys.executable, "-m", "benchmarks.related", "--child", str(size)]
+    command += ["--seed", str(args.seed), "--fresh", str(args.fresh)]
+    command += ["--sample", str(args.sample), "--full-limit", str(args.full_limit)]
+    command += ["--store-size", str(args.store_size), "--store-fresh", str(args.store_fresh)]
+    command += ["--max-seconds", str(seconds)]
+    if args.full_rebuild:
+        command.append("--full-rebuild")
+    if args.postgres:
+        command += ["--postgres", args.postgres]
+    return command
+
+
+def targets(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The issue's three targets, read at the largest size measured (100k if there)."""
+    if not results:
+        return []
+    at = next((r for r in results if r["size"] == TARGET_SIZE), results[-1])
+    rows: list[dict[str, Any]] = []
+
+    def row(name: str, target: str, value: float | None, limit: float, shown: str) -> None:
+        ok = None if value is None else value <= limit
+        rows.append({"target": name, "limit": target, "size": at["size"], "value": shown, "ok": ok})
+
+    latency = at.get("publish", {}).get("add_plus_similar_ms", {}).get("median")
+    row("publish-time list, median", "<= 20 ms", latency, TARGET_LATENCY_MS, f"{latency} ms")
+    rebuild = at.get("rebuild", {})
+    seconds = rebuild.get("with_build_s")
+    how = "measured" if rebuild.get("full") else f"extrapolated from {rebuild.get('measured')}"
+    shown = f"{seconds} s ({how}; index build + similar() for all)" if seconds else "n/a"
+    row("full rebuild", "<= 10 min", seconds, TARGET_REBUILD_S, shown)
+    rss = at.get("peak_rss_mb")
+    row("resident memory (peak)", "<= 1 GB", rss, TARGET_RSS_MB, f"{rss} MiB")
+    return rows
+
+
+def print_table(report: dict[str, Any]) -> None:
+    params = report["params"]
+    print(
+        f"related articles, seed {params['seed']}, {params['fresh']} publish-time queries, "
+        f"lists of {LIST_LENGTH}, one process per size"
+    )
+    header = (
+        f"{'size':>7} {'gen s':>6} {'build s':>8} {'RSS MiB':>8} {'peak':>7} {'index':>7} "
+        f"{'add ms':>7} {'sim ms':>7} {'p50 ms':>7} {'p95 ms':>7} {'B1 ms':>7} {'ratio':>6} "
+        f"{'rebuild s':>10} {'viol':>5}"
+    )
+    print(header)
+    for r in report["results"]:
+        if "error" in r:
+            print(f"{r['size']:>7} failed: {r['error']}")
+            continue
+        pub = r.get("publish", {})
+        total = pub.get("add_plus_similar_ms", {})
+        rebuild = r.get("rebuild", {})
+        viol = pub.get("checks", {}).get("violations", 0) + rebuild.get("checks", {}).get(
+            "violations", 0
+        )
+        mark = "" if rebuild.get("full") else "*"
+        b1 = r.get("baseline", {}).get("query_ms", {})
+        print(
+            f"{r['size']:>7} {r.get('generate_s', 0):>6} {r.get('build_s', 0):>8} "
+            f"{r.get('rss_after_build_mb', 0):>8} {r.get('peak_rss_mb', 0):>7} "
+            f"{r.get('index_rss_mb', 0):>7} {pub.get('add_ms', {}).get('median', 0):>7} "
+            f"{pub.get('similar_ms', {}).get('median', 0):>7} {total.get('median', 0):>7} "
+            f"{total.get('p95', 0):>7} {b1.get('median', 0):>7} "
+            f"{r.get('ratio_engine_to_baseline', 0):>6} "
+            f"{str(rebuild.get('with_build_s', '')) + mark:>10} {viol:>5}"
+        )
+        if "incomplete" in r:
+            print(f"        incomplete: {r['incomplete']}")
+    print(
+        "  RSS: VmRSS after the build; peak: ru_maxrss (generation, build, queries); index: "
+        "VmRSS added by the build.\n  p50/p95: add()+similar() for a new article; B1: "
+        "brute-force TF-IDF per query; ratio = p50 / B1 p50.\n  rebuild: index build + "
+        "similar() for every article (* extrapolated from a sample)."
+    )
+    for r in report["results"]:
+        for name, part in (("publish", r.get("publish")), ("rebuild", r.get("rebuild"))):
+            if part:
+                c = part["checks"]
+                print(
+                    f"  {r['size']}: {name} lists {c['lists']}: copies rule violations "
+                    f"{c['violations']} (repeated groups {c['repeated_groups']}, own copies "
+                    f"{c['own_copies']}), same-story share {c['same_story_share']}"
+                )
+        if r.get("baseline"):
+            c = r["baseline"]["checks"]
+            print(
+                f"  {r['size']}: B1 lists {c['lists']}: copies rule violations "
+                f"{c['violations']}, same-story share {c['same_story_share']} "
+                f"(B1 fit {r['baseline']['fit_s']} s)"
+            )
+        for s in r.get("store", []):
+            refresh_ms = s.get("refresh_ms", {})
+            print(
+                f"  store at {r['size']} ({s['backend']}): fill {s.get('fill_s')} s, "
+                f"rebuild(store) {s.get('rebuild_s')} s ({s.get('rebuild_ms_per_article')} ms "
+                f"an article), refresh(store, [id]) median {refresh_ms.get('median')} ms, "
+                f"p95 {refresh_ms.get('p95')} ms, violations "
+                f"{s.get('refresh_checks', {}).get('violations')}"
+            )
+    print("\ntargets (issue #4):")
+    for t in report["targets"]:
+        verdict = {True: "met", False: "MISSED", None: "n/a"}[t["ok"]]
+        print(f"  {t['target']:<26} {t['limit']:<10} at {t['size']}: {t['value']}  {verdict}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.related", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--sizes", default="10000,100000", help="archive sizes (10000,100000)")
+    parser.add_argument("--fresh", type=int, default=200, help="publish-time queries (200)")
+    parser.add_argument("--sample", type=int, default=2000, help="rebuild sample (2000)")
+    parser.add_argument("--full-limit", type=int, default=10_000, help="rebuild all up to this")
+    parser.add_argument("--full-rebuild", action="store_true", help="rebuild all at every size")
+    parser.add_argument("--store-size", type=int, default=10_000, help="store-level size (10000)")
+    parser.add_argument("--store-fresh", type=int, default=50, help="refresh() calls (50)")
+    parser.add_argument("--seed", type=int, default=7, help="corpus seed (7)")
+    parser.add_argument("--max-seconds", type=int, default=3600, help="time budget (3600)")
+    parser.add_argument("--postgres", metavar="URL", help="store-level run on PostgreSQL too")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        args.size_list = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes takes comma-separated integers")
+    if not args.size_list or min(args.size_list) < 100 or args.fresh < 1:
+        parser.error("need sizes >= 100 and --fresh >= 1")
+    return args
+
+
+def alarm(seconds: int) -> Callable[[], None]:
+    """Raise ``OutOfTime`` after ``seconds`` (and on SIGTERM); returns the undo."""
+
+    def out_of_time(signum: int, _frame: FrameType | None) -> None:
+        if signum == signal.SIGTERM:
+            raise OutOfTime("stopped by SIGTERM")
+        raise OutOfTime(f"took longer than its budget of {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, out_of_time)
+    signal.alarm(max(1, seconds))
+
+    def undo() -> None:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+    return undo
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not ECB_PATH.exists():
+        log(str(CorpusMissing(f"{ECB_PATH} is absent")) + ": related benchmark skipped")
+        return 0
+    if args.child:
+        undo = alarm(args.max_seconds)
+        try:
+            result = run_size(args, args.child)
+        finally:
+            undo()
+        print(json.dumps(result))
+        return 0
+    deadline = time.monotonic() + args.max_seconds
+    report: dict[str, Any] = {"machine": machine(), "params": vars(args), "results": []}
+    status = 0
+    for size in args.size_list:
+        left = int(deadline - time.monotonic())
+        if left < 10:
+            log(f"out of time before size {size}")
+            status = 3
+            break
+        try:
+            done = subprocess.run(
+                child_command(args, size, left - 5),
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+                timeout=left,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            report["results"].append({"size": size, "error": "killed: out of time"})
+            status = 3
+            break
+        if done.returncode != 0 or not done.stdout.strip():
+            report["results"].append({"size": size, "error": f"exit {done.returncode}"})
+            status = max(status, 1)
+            continue
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        report["results"].append(result)
+        if "incomplete" in result:
+            status = max(status, 1 if result.get("failed") else 3)
+    report["targets"] = targets([r for r in report["results"] if "error" not in r])
+    broken = sum(
+        r.get(part, {}).get("checks", {}).get("violations", 0)
+        for r in report["results"]
+        for part in ("publish", "rebuild")
+    )
+    if broken and status == 0:
+        status = 1
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        print_table(report)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

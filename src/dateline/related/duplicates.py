@@ -1,0 +1,136 @@
+"""Near-duplicate detection: MinHash over word shingles, LSH for candidates.
+
+Syndicated copies of one story carry the same text with small edits under another
+headline, so the headline is left out: an article is the set of its three-word shingles
+of deck and body (lower-cased words, stop words kept, since they carry the wording). Two
+articles are copies when the MinHash estimate of their shingle-set Jaccard similarity
+reaches ``THRESHOLD``; LSH banding (``BANDS`` bands of ``ROWS`` values, candidate pairs
+from a Jaccard of about 0.3) proposes the pairs so that a new article is compared with few
+others. Articles too short to judge (fewer than ``MIN_WORDS`` words) have no copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHash
+
+NUM_PERM = 64
+SHINGLE = 3
+THRESHOLD = 0.5
+BANDS = 21  # with ROWS, what datasketch's LSH picks for a 0.3 threshold at 64 permutations
+ROWS = 3
+MIN_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _hash(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
+
+
+def shingles(text: str) -> list[bytes]:
+    """The distinct three-word shingles of ``text``, as bytes."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
+        return []
+    grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return [g.encode("utf-8") for g in sorted(grams)]
+
+
+class DuplicateIndex:
+    """Which indexed articles are copies of one another (a symmetric relation).
+
+    Compact: each article is one row of MinHash values (``NUM_PERM`` 32-bit numbers) and
+    one row of band keys (``BANDS`` 64-bit numbers, a hash of ``ROWS`` values each) in
+    growing arrays. A new article's candidates are the rows sharing a band key with it,
+    found by one vectorised comparison over the band array.
+    """
+
+    def __init__(self) -> None:
+        self._template = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash)
+        self._signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._bands = np.zeros((0, BANDS), dtype=np.uint64)
+        self._owners = np.zeros(0, dtype=np.int64)  # row -> doc id, -1 when free
+        self._row: dict[int, int] = {}
+        self._free: list[int] = []
+        self._copies: dict[int, set[int]] = {}
+
+    def _signature(self, grams: list[bytes]) -> npt.NDArray[np.uint32]:
+        signature = self._template.copy()
+        signature.update_batch(grams)
+        return np.asarray(signature.hashvalues, dtype=np.uint32)
+
+    @staticmethod
+    def _band_keys(signature: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+        keys = [_hash64(signature[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
+        return np.asarray(keys, dtype=np.uint64)
+
+    def _slot(self) -> int:
+        if self._free:
+            return self._free.pop()
+        row = len(self._row)
+        if row >= len(self._owners):
+            size = max(64, 2 * len(self._owners))
+            self._signatures = _grow(self._signatures, size)
+            self._bands = _grow(self._bands, size)
+            owners = np.full(size, -1, dtype=np.int64)
+            owners[: len(self._owners)] = self._owners
+            self._owners = owners
+        return row
+
+    def add(self, doc_id: int, text: str) -> None:
+        """Index ``doc_id`` (replacing an earlier version) and link it to its copies."""
+        self.remove(doc_id)
+        grams = shingles(text)
+        if not grams:
+            return
+        signature = self._signature(grams)
+        keys = self._band_keys(signature)
+        used = len(self._row) + len(self._free)
+        if used:
+            hits = np.flatnonzero(
+                (self._bands[:used] == keys).any(axis=1) & (self._owners[:used] >= 0)
+            )
+            if len(hits):
+                agree = (self._signatures[hits] == signature).mean(axis=1)
+                for row in hits[agree >= THRESHOLD]:
+                    other = int(self._owners[row])
+                    self._copies.setdefault(doc_id, set()).add(other)
+                    self._copies.setdefault(other, set()).add(doc_id)
+        row = self._slot()
+        self._signatures[row] = signature
+        self._bands[row] = keys
+        self._owners[row] = doc_id
+        self._row[doc_id] = row
+
+    def remove(self, doc_id: int) -> None:
+        """Forget ``doc_id`` and its links (no error when absent)."""
+        row = self._row.pop(doc_id, None)
+        if row is None:
+            return
+        self._owners[row] = -1
+        self._bands[row] = 0
+        self._free.append(row)
+        for other in self._copies.pop(doc_id, set()):
+            links = self._copies[other]
+            links.discard(doc_id)
+            if not links:
+                del self._copies[other]
+
+    def copies(self, doc_id: int) -> set[int]:
+        """The indexed copies of ``doc_id`` (never itself)."""
+        return self._copies.get(doc_id, set())
+
+
+def _hash64(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def _grow(array: Any, size: int) -> Any:
+    grown = np.zeros((size, array.shape[1]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

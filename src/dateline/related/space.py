@@ -1,0 +1,252 @@
+"""A growing TF-IDF vector space with cheap inserts and exact scores.
+
+Each document is kept as its sublinear term weights before IDF (``1 + log(count)``),
+and document frequencies are counted as documents come and go, so an exact cosine
+under the current IDF can always be computed for a handful of documents: results never
+depend on when the index was last rebuilt. For finding candidates among many documents,
+a column-major matrix of IDF-weighted, normalised vectors is built now and then (the
+"main" part); documents added since sit in a small "delta" list that is scanned in
+full. The main part is rebuilt when the delta grows past a share of it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Row = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
+
+DELTA_MIN = 512
+DELTA_SHARE = 0.02
+DEAD_SHARE = 0.2
+SEARCH_BLOCK = 256
+
+
+class TermSpace:
+    """Documents as sparse term vectors; ``rows`` maps a document id to its vector."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._df = np.zeros(1024, dtype=np.int64)
+        self.rows: dict[int, Row] = {}
+        self._idf: FloatArray | None = None
+        self._main: Any = None  # csc_matrix of the main part, or None
+        self._main_ids: IntArray = np.zeros(0, dtype=np.int64)
+        self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self._main_row: dict[int, int] = {}
+        self._delta: list[int] = []
+        self._delta_matrix: Any = None
+        self._dead = 0
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    # changes
+    def add(self, doc_id: int, counts: Counter[str]) -> None:
+        """Insert (or replace) the document with these weighted term counts."""
+        if doc_id in self.rows:
+            self.remove(doc_id)
+        cols: list[int] = []
+        for term in counts:
+            col = self.vocab.get(term)
+            if col is None:
+                col = self.vocab[term] = len(self.vocab)
+            cols.append(col)
+        if len(self.vocab) > len(self._df):
+            grown = np.zeros(max(len(self.vocab), 2 * len(self._df)), dtype=np.int64)
+            grown[: len(self._df)] = self._df
+            self._df = grown
+        order = np.argsort(np.asarray(cols, dtype=np.int32), kind="stable")
+        col_array = np.asarray(cols, dtype=np.int32)[order]
+        weights = np.asarray([1.0 + math.log(c) for c in counts.values()], dtype=np.float32)
+        self.rows[doc_id] = (col_array, weights[order])
+        self._df[col_array] += 1
+        self._idf = None
+        self._delta.append(doc_id)
+
+    def remove(self, doc_id: int) -> None:
+        """Forget the document (no error when absent)."""
+        row = self.rows.pop(doc_id, None)
+        if row is None:
+            return
+        self._df[row[0]] -= 1
+        self._idf = None
+        main = self._main_row.pop(doc_id, None)
+        if main is not None:
+            self._alive[main] = False
+            self._dead += 1
+        else:
+            self._delta.remove(doc_id)
+            self._delta_matrix = None  # rows are positional: stack again
+
+    # weights
+    def idf(self) -> FloatArray:
+        """Smoothed inverse document frequency of every term, under the current counts."""
+        if self._idf is None:
+            n = len(self.rows)
+            df = self._df[: len(self.vocab)]
+            self._idf = math.log(1 + n) + 1.0 - np.log1p(df.astype(np.float64))
+        return self._idf
+
+    def matrix(self, doc_ids: list[int]) -> Any:
+        """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order."""
+        idf = self.idf()
+        indptr = np.zeros(len(doc_ids) + 1, dtype=np.int64)
+        cols: list[npt.NDArray[np.int32]] = []
+        vals: list[npt.NDArray[np.float32]] = []
+        for i, doc_id in enumerate(doc_ids):
+            c, v = self.rows[doc_id]
+            cols.append(c)
+            vals.append(v)
+            indptr[i + 1] = indptr[i] + len(c)
+        if not doc_ids or indptr[-1] == 0:
+            return sp.csr_matrix((len(doc_ids), len(self.vocab)), dtype=np.float64)
+        col = np.concatenate(cols)
+        data = np.concatenate(vals).astype(np.float64) * idf[col]
+        owner = np.repeat(np.arange(len(doc_ids)), np.diff(indptr))
+        norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(doc_ids)))
+        norms[norms == 0] = 1.0
+        data /= norms[owner]
+        return sp.csr_matrix((data, col, indptr), shape=(len(doc_ids), len(self.vocab)))
+
+    def cosines(self, doc_id: int, others: list[int]) -> FloatArray:
+        """Exact cosine of ``doc_id`` with each of ``others`` under the current IDF."""
+        if not others or doc_id not in self.rows:
+            return np.zeros(len(others))
+        query = self.matrix([doc_id])
+        result = self.matrix(others) @ query.T
+        return np.asarray(result.toarray()).ravel()
+
+    def has_terms(self, doc_id: int) -> bool:
+        """Whether the document is indexed with at least one term."""
+        row = self.rows.get(doc_id)
+        return row is not None and len(row[0]) > 0
+
+    def pair_cosines(self, left: list[int], right: list[int]) -> FloatArray:
+        """Exact cosine of each pair ``(left[i], right[i])`` under the current IDF."""
+        if not left:
+            return np.zeros(0)
+        universe = list(dict.fromkeys([*left, *right]))
+        position = {doc_id: i for i, doc_id in enumerate(universe)}
+        rows = self.matrix(universe)
+        a = np.fromiter((position[d] for d in left), dtype=np.int64, count=len(left))
+        b = np.fromiter((position[d] for d in right), dtype=np.int64, count=len(right))
+        return np.asarray(rows[a].multiply(rows[b]).sum(axis=1), dtype=np.float64).ravel()
+
+    # candidates
+    def _refresh_main(self) -> None:
+        n_main = len(self._main_row)
+        stale = len(self._delta) > max(DELTA_MIN, DELTA_SHARE * n_main)
+        if self._main is None or stale or self._dead > DEAD_SHARE * max(n_main, 1):
+            ids = sorted(self.rows)
+            self._main = self.matrix(ids).astype(np.float32).tocsc()
+            self._main_ids = np.asarray(ids, dtype=np.int64)
+            self._alive = np.ones(len(ids), dtype=np.bool_)
+            self._main_row = {doc_id: i for i, doc_id in enumerate(ids)}
+            self._delta = []
+            self._delta_matrix = None
+            self._dead = 0
+
+    def _delta_part(self) -> Any:
+        """The delta documents as a csr matrix (rows in ``_delta`` order).
+
+        Rows already stacked keep the IDF they were stacked with, new ones are appended:
+        candidates are approximate anyway, and a new article costs one row, not a rebuild.
+        """
+        built = 0 if self._delta_matrix is None else self._delta_matrix.shape[0]
+        if built < len(self._delta):
+            fresh = self.matrix(self._delta[built:]).astype(np.float32)
+            if self._delta_matrix is None:
+                self._delta_matrix = fresh
+            else:
+                old = self._delta_matrix
+                old.resize((old.shape[0], fresh.shape[1]))
+                self._delta_matrix = sp.vstack([old, fresh], format="csr")
+        return self._delta_matrix
+
+    def _queries(self, doc_ids: list[int], query_terms: int) -> Any:
+        """Query rows of ``doc_ids``: each document's ``query_terms`` heaviest terms."""
+        queries = self.matrix(doc_ids).astype(np.float32)
+        counts = np.diff(queries.indptr)
+        if counts.max(initial=0) <= query_terms:
+            return queries
+        keep = np.ones(queries.nnz, dtype=np.bool_)
+        for i in np.flatnonzero(counts > query_terms):
+            lo, hi = queries.indptr[i], queries.indptr[i + 1]
+            order = np.argsort(-queries.data[lo:hi], kind="stable")
+            keep[lo + order[query_terms:]] = False
+        owner = np.repeat(np.arange(len(doc_ids)), counts)[keep]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(doc_ids)))])
+        return sp.csr_matrix(
+            (queries.data[keep], queries.indices[keep], indptr), shape=queries.shape
+        )
+
+    def search(
+        self, doc_ids: list[int], limit: int, query_terms: int
+    ) -> list[tuple[IntArray, FloatArray]]:
+        """For each of ``doc_ids``, up to ``limit`` other documents sharing its terms.
+
+        Each entry holds ids and approximate scores, best first (ties by id). Scores are
+        approximate: the main part's IDF is that of its last rebuild, and only the
+        ``query_terms`` heaviest terms of a query are looked up. Queries go in blocks of
+        ``SEARCH_BLOCK`` through one sparse product each, so many at once are cheap.
+        """
+        self._refresh_main()
+        found: list[tuple[IntArray, FloatArray]] = []
+        delta = self._delta_part() if self._delta else None
+        delta_ids = np.asarray(self._delta, dtype=np.int64)
+        main_ids = np.where(self._alive, self._main_ids, -1)
+        for start in range(0, len(doc_ids), SEARCH_BLOCK):
+            block_ids = doc_ids[start : start + SEARCH_BLOCK]
+            block = self._queries(block_ids, query_terms)
+            parts = [(self._product(block, self._main), main_ids)]
+            if delta is not None:
+                parts.append((self._product(block, delta), delta_ids))
+            for row, doc_id in enumerate(block_ids):
+                ids_list: list[IntArray] = []
+                score_list: list[FloatArray] = []
+                for result, owners in parts:
+                    lo, hi = result.indptr[row], result.indptr[row + 1]
+                    ids_list.append(owners[result.indices[lo:hi]])
+                    score_list.append(result.data[lo:hi].astype(np.float64))
+                ids = np.concatenate(ids_list)
+                scores = np.concatenate(score_list)
+                usable = (ids != doc_id) & (ids >= 0) & (scores > 0)
+                ids, scores = ids[usable], scores[usable]
+                if len(ids) > limit:
+                    top = np.argpartition(-scores, limit - 1)[:limit]
+                    floor = scores[top].min()
+                    tied = np.flatnonzero(scores >= floor)  # keep ties for a stable cut
+                    ids, scores = ids[tied], scores[tied]
+                order = np.lexsort((ids, -scores))[:limit]
+                found.append((ids[order], scores[order]))
+        return found
+
+    @staticmethod
+    def _product(queries: Any, part: Any) -> Any:
+        """Sparse scores of ``queries`` against the rows of ``part`` (csr, one row a query).
+
+        ``part`` is a csc main part (its transpose is csr for free) or the small csr delta;
+        the vocabulary only grows, so the queries are cut to ``part``'s width.
+        """
+        width = part.shape[1]
+        if queries.shape[1] > width:
+            queries = queries[:, :width]
+        elif queries.shape[1] < width:
+            queries = sp.csr_matrix(
+                (queries.data, queries.indices, queries.indptr), shape=(queries.shape[0], width)
+            )
+        return sp.csr_matrix(queries @ part.T)
+
+    def candidates(self, doc_id: int, limit: int, query_terms: int) -> list[int]:
+        """Up to ``limit`` documents sharing the query's most informative terms, best first."""
+        if doc_id not in self.rows:
+            return []
+        return [int(i) for i in self.search([doc_id], limit, query_terms)[0][0]]
