@@ -153,3 +153,22 @@ def test_numbers_tell_look_alike_events_apart() -> None:
     assert same.reasons["numbers"] > 0 and index.score_pair(1, 4).reasons["numbers"] == 0
     assert same.score > other.score
     assert [s.id for s in index.similar(1, 2)] == [2, 3]
+
+
+def test_similar_many_equals_similar() -> None:
+    from benchmarks.corpus import ECB_PATH, generate
+
+    archive = generate(300, seed=5, fresh=0, ecb=ECB_PATH if ECB_PATH.exists() else None)
+    index = RelatedIndex(archive.documents())
+    ids = index.ids()
+    assert len(ids) == 300
+    many = index.similar_many([*ids, 10**9], 5)
+    assert many[10**9] == []
+    assert sorted(many) == sorted([*ids, 10**9])
+    for doc_id in ids:
+        assert many[doc_id] == index.similar(doc_id, 5)
+    assert any(many[doc_id] for doc_id in ids)
+    # the same lists in any order and batch, and on a fresh index (neighbourhoods unsettled)
+    fresh = RelatedIndex(archive.documents())
+    assert fresh.similar_many(list(reversed(ids[:40])), 5) == {i: many[i] for i in ids[:40]}
+    assert index.similar_many(ids, 3) == {i: index.similar(i, 3) for i in ids}

@@ -25,6 +25,8 @@ THRESHOLD = 0.5
 BANDS = 21  # with ROWS, what datasketch's LSH picks for a 0.3 threshold at 64 permutations
 ROWS = 3
 MIN_WORDS = 12
+MERGE_MIN = 256  # rows written since the last sort, scanned in full, before sorting again
+MERGE_SHARE = 0.05
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -47,7 +49,8 @@ class DuplicateIndex:
     Compact: each article is one row of MinHash values (``NUM_PERM`` 32-bit numbers) and
     one row of band keys (``BANDS`` 64-bit numbers, a hash of ``ROWS`` values each) in
     growing arrays. A new article's candidates are the rows sharing a band key with it,
-    found by one vectorised comparison over the band array.
+    looked up by binary search in a sorted copy of all band keys (sorted again now and
+    then), plus a scan of the few rows written since the last sort.
     """
 
     def __init__(self) -> None:
@@ -58,6 +61,10 @@ class DuplicateIndex:
         self._row: dict[int, int] = {}
         self._free: list[int] = []
         self._copies: dict[int, set[int]] = {}
+        # every band key of the rows in use at the last merge, sorted, and their rows
+        self._sorted_keys = np.zeros(0, dtype=np.uint64)
+        self._sorted_rows = np.zeros(0, dtype=np.int32)
+        self._recent: list[int] = []  # rows written since the last merge
 
     def _signature(self, grams: list[bytes]) -> npt.NDArray[np.uint32]:
         signature = self._template.copy()
@@ -90,22 +97,51 @@ class DuplicateIndex:
             return
         signature = self._signature(grams)
         keys = self._band_keys(signature)
-        used = len(self._row) + len(self._free)
-        if used:
-            hits = np.flatnonzero(
-                (self._bands[:used] == keys).any(axis=1) & (self._owners[:used] >= 0)
-            )
-            if len(hits):
-                agree = (self._signatures[hits] == signature).mean(axis=1)
-                for row in hits[agree >= THRESHOLD]:
-                    other = int(self._owners[row])
-                    self._copies.setdefault(doc_id, set()).add(other)
-                    self._copies.setdefault(other, set()).add(doc_id)
+        hits = self._candidates(keys)
+        if len(hits):
+            agree = (self._signatures[hits] == signature).mean(axis=1)
+            for row in hits[agree >= THRESHOLD]:
+                other = int(self._owners[row])
+                self._copies.setdefault(doc_id, set()).add(other)
+                self._copies.setdefault(other, set()).add(doc_id)
         row = self._slot()
         self._signatures[row] = signature
         self._bands[row] = keys
         self._owners[row] = doc_id
         self._row[doc_id] = row
+        self._recent.append(row)
+        if len(self._recent) > max(MERGE_MIN, MERGE_SHARE * len(self._row)):
+            self._merge()
+
+    def _merge(self) -> None:
+        """Sort every band's keys of the rows in use (the lookup's main part)."""
+        used = len(self._row) + len(self._free)
+        rows = np.flatnonzero(self._owners[:used] >= 0)
+        keys = self._bands[rows].ravel()  # all bands in one array: a match is checked below
+        order = np.argsort(keys, kind="stable")
+        self._sorted_keys = keys[order]
+        self._sorted_rows = np.repeat(rows.astype(np.int32), BANDS)[order]
+        self._recent = []
+
+    def _candidates(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Rows in use sharing at least one band key with ``keys``, ascending."""
+        found: list[Any] = []
+        if len(self._sorted_keys):
+            lo = np.searchsorted(self._sorted_keys, keys, side="left")
+            hi = np.searchsorted(self._sorted_keys, keys, side="right")
+            for band in np.flatnonzero(hi > lo):
+                found.append(self._sorted_rows[lo[band] : hi[band]])
+        if self._recent:
+            recent = np.asarray(self._recent, dtype=np.int64)
+            found.append(recent[(self._bands[recent] == keys).any(axis=1)])
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.unique(np.concatenate(found).astype(np.int64))
+        # a key may match another band's, or be stale (row freed or reused since): check
+        # the live keys band by band
+        live = (self._owners[rows] >= 0) & (self._bands[rows] == keys).any(axis=1)
+        result: npt.NDArray[np.int64] = rows[live]
+        return result
 
     def remove(self, doc_id: int) -> None:
         """Forget ``doc_id`` and its links (no error when absent)."""

@@ -31,6 +31,8 @@ A list is built from candidates found through the query's most informative terms
 ``RERANK`` best by direct score scored with expansion, then syndicated copies (see
 ``duplicates``) are collapsed into one entry, the article's own copies are left out, and
 a maximal marginal relevance pass keeps near-identical updates from filling every slot.
+``similar_many`` gives the same lists for many articles at once (a rebuild), each step
+batched over blocks of articles, sharing the searches that settle the neighbourhoods.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ EXPANSION_WEIGHT = 2.0
 SETTLE_BLOCK = 512
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Candidates = tuple[IntArray, FloatArray]  # search hits, best first, and direct scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,50 +196,122 @@ class RelatedIndex:
         """
         if doc_id not in self._meta or limit <= 0:
             return []
-        own = self._copies.copies(doc_id)
-        skip = {doc_id, *exclude, *own}
-        found = self._text.search([doc_id], CANDIDATES + len(skip), QUERY_TERMS)[0][0]
-        others = [int(c) for c in found if int(c) not in skip]
-        if not others:
-            return []
-        direct = self._direct([doc_id] * len(others), others)
-        keep = np.lexsort((np.asarray(others), -direct))[:RERANK]
-        others = [others[i] for i in keep]
-        scores, reasons = self._score(doc_id, others)
-        order = [int(i) for i in np.lexsort((np.asarray(others), -scores))]
-        order = [i for i in order if scores[i] >= MIN_SCORE]
-        entries: list[tuple[int, list[int]]] = []  # (index into others, copies)
-        position: dict[int, int] = {}
-        for i in order:
-            copies = self._copies.copies(others[i])
-            home = next((position[c] for c in sorted(copies) if c in position), None)
-            if home is not None:
-                entries[home][1].append(others[i])
-                position[others[i]] = home
-                continue
-            position[others[i]] = len(entries)
-            entries.append((i, []))
-            if len(entries) >= limit * POOL_PER_SLOT:
-                break
-        picked = self._diversify([e[0] for e in entries], others, scores, limit)
-        copies_of = {e[0]: e[1] for e in entries}
-        return [
-            Scored(others[i], float(scores[i]), reasons[i], tuple(sorted(copies_of[i])))
-            for i in picked
-        ]
+        return self._similar_block([doc_id], limit, frozenset(exclude))[doc_id]
 
-    def _diversify(
-        self, pool: list[int], others: list[int], scores: FloatArray, limit: int
-    ) -> list[int]:
-        """Maximal marginal relevance over ``pool`` (indices into ``others``, best first).
+    def similar_many(self, ids: Iterable[int], limit: int = 5) -> dict[int, list[Scored]]:
+        """``similar(i, limit)`` for each of ``ids`` (an unknown id gets ``[]``), in bulk.
 
-        A candidate is only held back for being very close to one already picked (text
-        cosine above ``REDUNDANT_ABOVE``): ordinary same-story articles stay in order.
+        The same lists, computed ``SETTLE_BLOCK`` articles at a time: one sparse product
+        per block finds the candidates, and their direct and expanded scores are computed
+        for the whole block at once. For rebuilding every list of the archive.
         """
-        if len(pool) <= limit:
-            return pool
-        ids = [others[i] for i in pool]
-        matrix = self._text.matrix(ids)
+        wanted = list(dict.fromkeys(ids))
+        result: dict[int, list[Scored]] = {i: [] for i in wanted}
+        known = [i for i in wanted if i in self._meta]
+        if limit <= 0 or not known:
+            return result
+        # the searches that settle neighbourhoods, wide enough to serve the lists too
+        width = CANDIDATES + 1 + max(len(self._copies.copies(i)) for i in known)
+        found: dict[int, Candidates] = {}
+        self._settle(known, found, width)
+        for start in range(0, len(known), SETTLE_BLOCK):
+            block = known[start : start + SETTLE_BLOCK]
+            result.update(self._similar_block(block, limit, frozenset(), found))
+        return result
+
+    def _similar_block(
+        self,
+        block: list[int],
+        limit: int,
+        exclude: frozenset[int],
+        found: dict[int, Candidates] | None = None,
+    ) -> dict[int, list[Scored]]:
+        """``similar`` for each of ``block`` (indexed ids), batched.
+
+        Every step computes each article's numbers independently of the others in the
+        block (row-wise sparse products, pair-wise cosines), so a list does not depend on
+        the batch it was computed in. ``found`` holds search results already at hand (wide
+        enough), taken out as they are used.
+        """
+        found = {} if found is None else found
+        skips = [{doc_id, *exclude, *self._copies.copies(doc_id)} for doc_id in block]
+        width = CANDIDATES + max(len(skip) for skip in skips)
+        missing = [d for d in block if d not in found]
+        if missing:
+            found.update(zip(missing, self._scored_candidates(missing, width), strict=True))
+        reranked: list[list[int]] = []
+        for doc_id, skip in zip(block, skips, strict=True):
+            # results come best first, ties by id: a prefix is what a narrower search gives
+            ids, direct = found.pop(doc_id)
+            head = ids[: CANDIDATES + len(skip)].tolist()
+            usable = [i for i, c in enumerate(head) if c not in skip]
+            others = [head[i] for i in usable]
+            keep = np.lexsort((np.asarray(others, dtype=np.int64), -direct[usable]))
+            reranked.append([others[i] for i in keep[:RERANK]])
+        left = [d for d, others in zip(block, reranked, strict=True) for _ in others]
+        right = [c for others in reranked for c in others]
+        parts = self._pair_parts(left, right)
+        scores_all = parts[0]
+        pools: list[tuple[int, list[tuple[int, list[int]]]]] = []  # (offset, entries)
+        start = 0
+        for others in reranked:
+            offset, start = start, start + len(others)
+            scores = scores_all[offset:start]
+            order = [int(i) for i in np.lexsort((np.asarray(others), -scores))]
+            order = [i for i in order if scores[i] >= MIN_SCORE]
+            entries: list[tuple[int, list[int]]] = []  # (index into others, copies)
+            position: dict[int, int] = {}
+            for i in order:
+                copies = self._copies.copies(others[i])
+                home = next((position[c] for c in sorted(copies) if c in position), None)
+                if home is not None:
+                    entries[home][1].append(others[i])
+                    position[others[i]] = home
+                    continue
+                position[others[i]] = len(entries)
+                entries.append((i, []))
+                if len(entries) >= limit * POOL_PER_SLOT:
+                    break
+            pools.append((offset, entries))
+        # the text rows of every pool to diversify, in one matrix
+        crowded = [
+            others[e[0]]
+            for others, (_, entries) in zip(reranked, pools, strict=True)
+            if len(entries) > limit
+            for e in entries
+        ]
+        matrix = self._text.matrix(crowded)
+        row = 0
+        result: dict[int, list[Scored]] = {}
+        for doc_id, others, (offset, entries) in zip(block, reranked, pools, strict=True):
+            scores = scores_all[offset : offset + len(others)]
+            pool = [e[0] for e in entries]
+            if len(pool) > limit:
+                rows = _row_slice(matrix, row, row + len(pool))
+                row += len(pool)
+                picked = self._diversify(pool, scores, limit, rows)
+            else:
+                picked = pool
+            copies_of = {e[0]: e[1] for e in entries}
+            result[doc_id] = [
+                Scored(
+                    others[i],
+                    float(scores[i]),
+                    self._reasons(parts, offset + i),
+                    tuple(sorted(copies_of[i])),
+                )
+                for i in picked
+            ]
+        return result
+
+    @staticmethod
+    def _diversify(pool: list[int], scores: FloatArray, limit: int, matrix: Any) -> list[int]:
+        """Maximal marginal relevance over ``pool`` (indices into ``scores``, best first).
+
+        ``matrix`` holds the pool's text rows. A candidate is only held back for being very
+        close to one already picked (text cosine above ``REDUNDANT_ABOVE``): ordinary
+        same-story articles stay in order.
+        """
         overlap = np.asarray((matrix @ matrix.T).toarray())
         redundancy = np.maximum(overlap - REDUNDANT_ABOVE, 0.0) / (1 - REDUNDANT_ABOVE)
         gains = scores[pool]
@@ -273,7 +349,13 @@ class RelatedIndex:
     # signals
     @staticmethod
     def _has(space: TermSpace, ids: list[int]) -> npt.NDArray[np.bool_]:
-        return np.fromiter((space.has_terms(i) for i in ids), dtype=np.bool_, count=len(ids))
+        if len(ids) < 64:
+            return np.fromiter((space.has_terms(i) for i in ids), dtype=np.bool_, count=len(ids))
+        unique, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
+        flags = np.fromiter(
+            (space.has_terms(int(i)) for i in unique), dtype=np.bool_, count=len(unique)
+        )
+        return flags[inverse.ravel()]
 
     @staticmethod
     def _blend(
@@ -301,12 +383,18 @@ class RelatedIndex:
         return np.round(base * self._factors(left, right)[3], 6)
 
     # neighbourhoods
-    def _settle(self, wanted: Iterable[int]) -> None:
+    def _settle(
+        self,
+        wanted: Iterable[int],
+        found: dict[int, Candidates] | None = None,
+        width: int = CANDIDATES,
+    ) -> None:
         """Compute the neighbourhoods of ``wanted`` and of articles added since last time.
 
         They go through batched searches, ``SETTLE_BLOCK`` at a time. An added article
         also invalidates the cached neighbourhoods of candidates it now outranks a member
-        of; those are recomputed when next wanted.
+        of; those are recomputed when next wanted. With ``found``, the searches go ``width``
+        deep and their ids are kept there, by article.
         """
         pending = sorted(i for i in self._pending if i in self._meta)
         self._pending.clear()
@@ -320,25 +408,29 @@ class RelatedIndex:
         outranked: set[int] = set()
         for start in range(0, len(todo), SETTLE_BLOCK):
             block = todo[start : start + SETTLE_BLOCK]
-            outranked |= self._settle_block(block, fresh, settled)
+            outranked |= self._settle_block(block, fresh, settled, found, width)
         for other in outranked:
             self._drop_own(other)
         missing = [i for i in wanted if i in self._meta and i not in self._neighbours]
         if missing:
-            self._settle(missing)
+            self._settle(missing, found, width)
 
-    def _settle_block(self, block: list[int], fresh: set[int], settled: set[int]) -> set[int]:
+    def _settle_block(
+        self,
+        block: list[int],
+        fresh: set[int],
+        settled: set[int],
+        keep: dict[int, Candidates] | None = None,
+        width: int = CANDIDATES,
+    ) -> set[int]:
         """Neighbourhoods of ``block``; returns cached ones a ``fresh`` article outranks."""
         outranked: set[int] = set()
-        found = self._text.search(block, CANDIDATES, QUERY_TERMS)
-        left = [d for d, (ids, _) in zip(block, found, strict=True) for _ in range(len(ids))]
-        right = [int(c) for ids, _ in found for c in ids]
-        scores = self._direct(left, right)
-        start = 0
-        for doc_id, (ids, _) in zip(block, found, strict=True):
-            stop = start + len(ids)
-            mine, theirs = right[start:stop], scores[start:stop]
-            start = stop
+        found = self._scored_candidates(block, max(width, CANDIDATES))
+        if keep is not None:
+            keep.update(zip(block, found, strict=True))
+        for doc_id, (ids, direct) in zip(block, found, strict=True):
+            # best first, ties by id: the first CANDIDATES are what a narrower search gives
+            mine, theirs = ids[:CANDIDATES].tolist(), direct[:CANDIDATES]
             best = np.lexsort((np.asarray(mine, dtype=np.int64), -theirs))[:NEIGHBOURS]
             best = best[theirs[best] > 0]
             members = [mine[i] for i in best]
@@ -354,6 +446,19 @@ class RelatedIndex:
                 if len(entry[0]) < NEIGHBOURS or score >= entry[1][-1]:
                     outranked.add(other)
         return outranked
+
+    def _scored_candidates(self, block: list[int], width: int) -> list[Candidates]:
+        """Search hits of each of ``block``, ``width`` deep, and their direct scores."""
+        found = self._text.search(block, width, QUERY_TERMS)
+        left = [d for d, (ids, _) in zip(block, found, strict=True) for _ in range(len(ids))]
+        right = [int(c) for ids, _ in found for c in ids]
+        direct = self._direct(left, right)
+        result: list[Candidates] = []
+        start = 0
+        for ids, _ in found:
+            result.append((ids, direct[start : start + len(ids)]))
+            start += len(ids)
+        return result
 
     def _drop_own(self, doc_id: int) -> None:
         """Drop the article's cached neighbourhood (others' that include it stay)."""
@@ -376,56 +481,82 @@ class RelatedIndex:
         """Rows of ``ids`` in ``space``, each moved towards its neighbourhood's centroid.
 
         An article is its own vector plus ``EXPANSION_WEIGHT`` times the score-weighted
-        mean of its neighbours' (all normalised), normalised again.
+        mean of its neighbours' (all normalised), normalised again. Each row is summed in
+        a fixed order (the article, then its neighbours) and comes with sorted indices, so
+        it is the same bit for bit whatever else is in ``ids``.
         """
-        rows: list[int] = []
+        universe: dict[int, int] = {}
         cols: list[int] = []
         vals: list[float] = []
-        universe: dict[int, int] = {}
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         for i, doc_id in enumerate(ids):
             members, weights = self._neighbours.get(doc_id, ([], []))
             total = sum(weights)
-            mix = [(doc_id, 1.0)] + [
-                (m, EXPANSION_WEIGHT * w / total) for m, w in zip(members, weights, strict=True)
-            ]
-            for member, weight in mix:
-                rows.append(i)
+            cols.append(universe.setdefault(doc_id, len(universe)))
+            vals.append(1.0)
+            for member, weight in zip(members, weights, strict=True):
                 cols.append(universe.setdefault(member, len(universe)))
-                vals.append(weight)
-        mixing = sp.csr_matrix((vals, (rows, cols)), shape=(len(ids), len(universe)))
-        expanded = mixing @ space.matrix(list(universe))
-        norms = np.sqrt(np.asarray(expanded.multiply(expanded).sum(axis=1)).ravel())
+                vals.append(EXPANSION_WEIGHT * weight / total)
+            indptr[i + 1] = len(cols)
+        mixing = sp.csr_matrix(
+            (np.asarray(vals), np.asarray(cols, dtype=np.int64), indptr),
+            shape=(len(ids), len(universe)),
+        )  # built as is, unsorted: the product sums each row in this order
+        expanded = sp.csr_matrix(mixing @ space.matrix(list(universe)))
+        expanded.sort_indices()
+        owner = np.repeat(np.arange(len(ids)), np.diff(expanded.indptr))
+        data = expanded.data
+        norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(ids)))
         norms[norms == 0] = 1.0
-        return sp.diags(1.0 / norms) @ expanded
+        expanded.data = data / norms[owner]
+        return expanded
 
     def _score(self, doc_id: int, others: list[int]) -> tuple[FloatArray, list[dict[str, float]]]:
-        scores, text, entities, numbers, topics, section, when = self._parts(doc_id, others)
-        reasons = [
-            {
-                "text": round(float(text[i]), 4),
-                "entities": round(float(entities[i]), 4),
-                "numbers": round(float(numbers[i]), 4),
-                "topics": round(float(topics[i]), 4),
-                "section": float(section[i]),
-                "time": round(float(when[i]), 4),
-            }
-            for i in range(len(others))
-        ]
-        return scores, reasons
+        parts = self._parts(doc_id, others)
+        return parts[0], [self._reasons(parts, i) for i in range(len(others))]
+
+    @staticmethod
+    def _reasons(parts: tuple[FloatArray, ...], i: int) -> dict[str, float]:
+        _, text, entities, numbers, topics, section, when = parts
+        return {
+            "text": round(float(text[i]), 4),
+            "entities": round(float(entities[i]), 4),
+            "numbers": round(float(numbers[i]), 4),
+            "topics": round(float(topics[i]), 4),
+            "section": float(section[i]),
+            "time": round(float(when[i]), 4),
+        }
 
     def _parts(self, doc_id: int, others: list[int]) -> tuple[FloatArray, ...]:
         """Expanded scores and their parts: text, entities, numbers, topics, section, time."""
-        ids = [doc_id, *others]
-        self._settle(ids)
-        cosines = []
+        return self._pair_parts([doc_id] * len(others), others)
+
+    def _pair_parts(self, left: list[int], right: list[int]) -> tuple[FloatArray, ...]:
+        """``_parts`` of the pairs ``(left[i], right[i])``, vectorised.
+
+        Each cosine is the sum over the pair's shared terms in column order: symmetric, and
+        independent of the other pairs.
+        """
+        if not left:
+            empty = np.zeros(0)
+            return (empty,) * 7
+        universe = list(dict.fromkeys([*left, *right]))
+        self._settle(universe)
+        position = {doc_id: i for i, doc_id in enumerate(universe)}
+        a = np.fromiter((position[d] for d in left), dtype=np.int64, count=len(left))
+        b = np.fromiter((position[d] for d in right), dtype=np.int64, count=len(right))
+        cosines: list[FloatArray] = []
         for space in self._spaces:
-            rows = self._expanded(space, ids)
-            cosines.append(np.asarray((rows[1:] @ rows[0].T).toarray()).ravel())
+            rows = self._expanded(space, universe)
+            products = sp.csr_matrix(rows[a].multiply(rows[b]))
+            owner = np.repeat(np.arange(len(left)), np.diff(products.indptr))
+            sums = np.bincount(owner, weights=products.data, minlength=len(left))
+            cosines.append(np.asarray(sums, dtype=np.float64))
         text, entities, numbers = cosines
-        named = self._has(self._entities, others) & self._entities.has_terms(doc_id)
-        numbered = self._has(self._numbers, others) & self._numbers.has_terms(doc_id)
+        named = self._has(self._entities, left) & self._has(self._entities, right)
+        numbered = self._has(self._numbers, left) & self._has(self._numbers, right)
         base = self._blend(text, entities, numbers, named, numbered)
-        topics, section, when, factor = self._factors([doc_id] * len(others), others)
+        topics, section, when, factor = self._factors(left, right)
         scores = np.round(base * factor, 6)
         return (
             scores,
@@ -439,21 +570,33 @@ class RelatedIndex:
 
     def _factors(self, left: list[int], right: list[int]) -> tuple[FloatArray, ...]:
         """Topics overlap, same section, time factor, and their product, for each pair."""
-        count = len(left)
-        topics = np.zeros(count)
-        section = np.zeros(count)
-        when = np.full(count, UNDATED_FACTOR)
-        for i, (a, b) in enumerate(zip(left, right, strict=True)):
-            mine, theirs = self._meta[a], self._meta[b]
-            if mine.topics and theirs.topics:
-                shared = len(mine.topics & theirs.topics)
-                topics[i] = shared / len(mine.topics | theirs.topics)
-            if mine.section and mine.section == theirs.section:
-                section[i] = 1.0
-            if mine.when is not None and theirs.when is not None:
-                when[i] = time_factor(mine.when, theirs.when)
+        meta = self._meta
+        pairs = [(meta[a], meta[b]) for a, b in zip(left, right, strict=True)]
+        topics = np.array(
+            [
+                len(x.topics & y.topics) / len(x.topics | y.topics)
+                if x.topics and y.topics
+                else 0.0
+                for x, y in pairs
+            ],
+            dtype=np.float64,
+        )
+        section = np.array(
+            [1.0 if x.section and x.section == y.section else 0.0 for x, y in pairs],
+            dtype=np.float64,
+        )
+        when = np.array([time_factor(x.when, y.when) for x, y in pairs], dtype=np.float64)
         factor = when * (1 + TOPIC_BONUS * topics) * (1 + SECTION_BONUS * section)
         return topics, section, when, factor
+
+
+def _row_slice(matrix: Any, start: int, stop: int) -> Any:
+    """Rows ``start:stop`` of a csr matrix, as a csr matrix sharing its arrays."""
+    lo, hi = matrix.indptr[start], matrix.indptr[stop]
+    return sp.csr_matrix(
+        (matrix.data[lo:hi], matrix.indices[lo:hi], matrix.indptr[start : stop + 1] - lo),
+        shape=(stop - start, matrix.shape[1]),
+    )
 
 
 __all__ = ["Document", "RelatedIndex", "Scored"]

@@ -98,14 +98,12 @@ class TermSpace:
     def matrix(self, doc_ids: list[int]) -> Any:
         """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order."""
         idf = self.idf()
+        rows = self.rows
+        pairs = [rows[doc_id] for doc_id in doc_ids]
+        cols = [c for c, _ in pairs]
+        vals = [v for _, v in pairs]
         indptr = np.zeros(len(doc_ids) + 1, dtype=np.int64)
-        cols: list[npt.NDArray[np.int32]] = []
-        vals: list[npt.NDArray[np.float32]] = []
-        for i, doc_id in enumerate(doc_ids):
-            c, v = self.rows[doc_id]
-            cols.append(c)
-            vals.append(v)
-            indptr[i + 1] = indptr[i] + len(c)
+        np.cumsum(np.fromiter(map(len, cols), dtype=np.int64, count=len(cols)), out=indptr[1:])
         if not doc_ids or indptr[-1] == 0:
             return sp.csr_matrix((len(doc_ids), len(self.vocab)), dtype=np.float64)
         col = np.concatenate(cols)
@@ -209,15 +207,19 @@ class TermSpace:
             parts = [(self._product(block, self._main), main_ids)]
             if delta is not None:
                 parts.append((self._product(block, delta), delta_ids))
+            pointers = [(result.indptr, result.indices, result.data) for result, _ in parts]
             for row, doc_id in enumerate(block_ids):
                 ids_list: list[IntArray] = []
-                score_list: list[FloatArray] = []
-                for result, owners in parts:
-                    lo, hi = result.indptr[row], result.indptr[row + 1]
-                    ids_list.append(owners[result.indices[lo:hi]])
-                    score_list.append(result.data[lo:hi].astype(np.float64))
-                ids = np.concatenate(ids_list)
-                scores = np.concatenate(score_list)
+                score_list: list[npt.NDArray[np.float32]] = []
+                for (indptr, indices, data), (_, owners) in zip(pointers, parts, strict=True):
+                    lo, hi = indptr[row], indptr[row + 1]
+                    ids_list.append(owners[indices[lo:hi]])
+                    score_list.append(data[lo:hi])
+                if len(parts) == 1:
+                    ids, scores = ids_list[0], score_list[0]
+                else:
+                    ids, scores = np.concatenate(ids_list), np.concatenate(score_list)
+                # float32 throughout the selection (same order and ties as in float64)
                 usable = (ids != doc_id) & (ids >= 0) & (scores > 0)
                 ids, scores = ids[usable], scores[usable]
                 if len(ids) > limit:
@@ -226,7 +228,7 @@ class TermSpace:
                     tied = np.flatnonzero(scores >= floor)  # keep ties for a stable cut
                     ids, scores = ids[tied], scores[tied]
                 order = np.lexsort((ids, -scores))[:limit]
-                found.append((ids[order], scores[order]))
+                found.append((ids[order], scores[order].astype(np.float64)))
         return found
 
     @staticmethod
