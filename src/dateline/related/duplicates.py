@@ -4,9 +4,17 @@ Syndicated copies of one story carry the same text with small edits under anothe
 headline, so the headline is left out: an article is the set of its three-word shingles
 of deck and body (lower-cased words, stop words kept, since they carry the wording). Two
 articles are copies when the MinHash estimate of their shingle-set Jaccard similarity
-reaches ``THRESHOLD``; LSH banding (``BANDS`` bands of ``ROWS`` values, candidate pairs
+reaches ``THRESHOLD``, and a group of copies is everything linked that way, directly or
+through other copies; LSH banding (``BANDS`` bands of ``ROWS`` values, candidate pairs
 from a Jaccard of about 0.3) proposes the pairs so that a new article is compared with few
 others. Articles too short to judge (fewer than ``MIN_WORDS`` words) have no copies.
+
+The numbers were chosen on the benchmark archive's planted copies (docs/benchmarks.md):
+at 100k articles with 6,208 copy pairs, 128 permutations in 42 bands of 3 and a 0.4
+threshold with groups miss none and link 2 pairs of different stories; 64 permutations
+at 0.5 missed 26 pairs (8 with groups). Ingest merges an incoming item into a stored
+article only at ``MERGE_THRESHOLD`` (``same_story``): a merge cannot be undone by the
+next list computation, so it asks for more (at 0.45 no different stories were linked).
 """
 
 from __future__ import annotations
@@ -19,12 +27,14 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
 
-NUM_PERM = 64
+NUM_PERM = 128
 SHINGLE = 3
-THRESHOLD = 0.5
-BANDS = 21  # with ROWS, what datasketch's LSH picks for a 0.3 threshold at 64 permutations
+THRESHOLD = 0.4
+MERGE_THRESHOLD = 0.5
+BANDS = 42  # of ROWS values each: a pair of Jaccard 0.3 is a candidate with odds 2 in 3
 ROWS = 3
 MIN_WORDS = 12
+MAX_GROUP = 64  # articles in one group of copies, the article included
 MERGE_MIN = 256  # rows written since the last sort, scanned in full, before sorting again
 MERGE_SHARE = 0.05
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -43,6 +53,43 @@ def shingles(text: str) -> list[bytes]:
     return [g.encode("utf-8") for g in sorted(grams)]
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash)
+
+
+def signature(grams: list[bytes]) -> npt.NDArray[np.uint32]:
+    """The MinHash signature of a shingle set: ``NUM_PERM`` 32-bit values."""
+    minhash = _TEMPLATE.copy()
+    minhash.update_batch(grams)
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+def band_keys(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """The signature's ``BANDS`` LSH keys: a hash of each band's index and ``ROWS`` values."""
+    keys = [
+        _hash64(b.to_bytes(2, "little") + values[b * ROWS : (b + 1) * ROWS].tobytes())
+        for b in range(BANDS)
+    ]
+    return np.asarray(keys, dtype=np.uint64)
+
+
+def fingerprint(text: str) -> tuple[bytes, tuple[int, ...]] | None:
+    """A text's signature as bytes and its band keys as signed 64-bit integers (for a
+    database column), or ``None`` when the text is too short to judge."""
+    grams = shingles(text)
+    if not grams:
+        return None
+    values = signature(grams)
+    keys = band_keys(values).view(np.int64)
+    return values.tobytes(), tuple(int(k) for k in keys)
+
+
+def same_story(a: bytes, b: bytes) -> bool:
+    """Whether two signatures (as ``fingerprint`` gives them) mark copies of one text."""
+    x = np.frombuffer(a, dtype=np.uint32)
+    y = np.frombuffer(b, dtype=np.uint32)
+    return len(x) == len(y) == NUM_PERM and float((x == y).mean()) >= MERGE_THRESHOLD
+
+
 class DuplicateIndex:
     """Which indexed articles are copies of one another (a symmetric relation).
 
@@ -54,7 +101,6 @@ class DuplicateIndex:
     """
 
     def __init__(self) -> None:
-        self._template = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash)
         self._signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)
         self._bands = np.zeros((0, BANDS), dtype=np.uint64)
         self._owners = np.zeros(0, dtype=np.int64)  # row -> doc id, -1 when free
@@ -65,16 +111,6 @@ class DuplicateIndex:
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_rows = np.zeros(0, dtype=np.int32)
         self._recent: list[int] = []  # rows written since the last merge
-
-    def _signature(self, grams: list[bytes]) -> npt.NDArray[np.uint32]:
-        signature = self._template.copy()
-        signature.update_batch(grams)
-        return np.asarray(signature.hashvalues, dtype=np.uint32)
-
-    @staticmethod
-    def _band_keys(signature: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-        keys = [_hash64(signature[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
-        return np.asarray(keys, dtype=np.uint64)
 
     def _slot(self) -> int:
         if self._free:
@@ -95,17 +131,17 @@ class DuplicateIndex:
         grams = shingles(text)
         if not grams:
             return
-        signature = self._signature(grams)
-        keys = self._band_keys(signature)
+        values = signature(grams)
+        keys = band_keys(values)
         hits = self._candidates(keys)
         if len(hits):
-            agree = (self._signatures[hits] == signature).mean(axis=1)
+            agree = (self._signatures[hits] == values).mean(axis=1)
             for row in hits[agree >= THRESHOLD]:
                 other = int(self._owners[row])
                 self._copies.setdefault(doc_id, set()).add(other)
                 self._copies.setdefault(other, set()).add(doc_id)
         row = self._slot()
-        self._signatures[row] = signature
+        self._signatures[row] = values
         self._bands[row] = keys
         self._owners[row] = doc_id
         self._row[doc_id] = row
@@ -158,8 +194,30 @@ class DuplicateIndex:
                 del self._copies[other]
 
     def copies(self, doc_id: int) -> set[int]:
-        """The indexed copies of ``doc_id`` (never itself)."""
-        return self._copies.get(doc_id, set())
+        """The indexed copies of ``doc_id`` (never itself): its whole group.
+
+        The group is everything reachable through copy links, at most ``MAX_GROUP``
+        articles, nearest links first: two copies of one original that each drifted
+        from it in other places can fall below the threshold with each other while both
+        are linked to the original, and they are still one story.
+        """
+        direct = self._copies.get(doc_id)
+        if not direct:
+            return set()
+        group = {doc_id}
+        frontier = sorted(direct)
+        while frontier and len(group) < MAX_GROUP:
+            found: list[int] = []
+            for other in frontier:
+                if other in group:
+                    continue
+                group.add(other)
+                if len(group) >= MAX_GROUP:
+                    break
+                found.extend(sorted(self._copies.get(other, ())))
+            frontier = found
+        group.discard(doc_id)
+        return group
 
 
 def _hash64(data: bytes) -> int:
