@@ -1,8 +1,9 @@
 """A real HTTP server on 127.0.0.1 that replays recorded responses, for adapter tests.
 
-Tests register what each path answers (status, headers, body, an optional delay) and read
-back the requests it received, headers included. Nothing in dateline is patched: the code
-under test talks HTTP to this server through its configured base URL.
+Tests register what each path answers (status, headers, body, an optional delay, and
+optionally a body trickled byte by byte or sent chunked) and read back the requests it
+received, headers included, with when each arrived and was answered. Nothing in dateline
+is patched: the code under test talks HTTP to this server through its configured base URL.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from urllib.parse import parse_qs, urlsplit
 
 @dataclass
 class Reply:
-    """One canned answer: status, headers and body, sent after ``delay`` seconds."""
+    """One canned answer: status, headers and body, sent after ``delay`` seconds.
+
+    ``trickle`` sends the body one byte at a time, that many seconds apart; ``chunked``
+    sends it with ``Transfer-Encoding: chunked`` instead of a ``Content-Length``.
+    """
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0
+    chunked: bool = False
 
     @classmethod
     def json(cls, data: Any, status: int = 200, **headers: str) -> Reply:
@@ -44,12 +51,14 @@ class Reply:
 
 @dataclass
 class Seen:
-    """A request the server received."""
+    """A request the server received; when it came and was answered (``time.monotonic()``)."""
 
     method: str
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    received: float = 0.0
+    answered: float = 0.0
 
 
 class ReplayServer:
@@ -70,10 +79,15 @@ class ReplayServer:
 
             def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
                 parts = urlsplit(self.path)
+                seen = Seen(
+                    "GET",
+                    parts.path,
+                    parse_qs(parts.query),
+                    dict(self.headers.items()),
+                    received=time.monotonic(),
+                )
                 with server._lock:
-                    server.requests.append(
-                        Seen("GET", parts.path, parse_qs(parts.query), dict(self.headers.items()))
-                    )
+                    server.requests.append(seen)
                     queue = server.routes.get(parts.path)
                     reply = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Reply(404)
                 if reply.delay:
@@ -82,13 +96,28 @@ class ReplayServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    if reply.status != 304:
+                    if reply.chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    elif reply.status != 304:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     if reply.status != 304:
-                        self.wfile.write(reply.body)
+                        self._send_body(reply)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                seen.answered = time.monotonic()
+
+            def _send_body(self, reply: Reply) -> None:
+                step = 1 if reply.trickle else max(len(reply.body), 1)
+                for start in range(0, len(reply.body), step):
+                    piece = reply.body[start : start + step]
+                    if reply.chunked:
+                        piece = b"%x\r\n%s\r\n" % (len(piece), piece)
+                    self.wfile.write(piece)
+                    if reply.trickle:
+                        time.sleep(reply.trickle)
+                if reply.chunked:
+                    self.wfile.write(b"0\r\n\r\n")
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

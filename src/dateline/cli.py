@@ -467,6 +467,232 @@ def weather_locate(name: str, pick: int | None) -> None:
     click.echo(f"stored {chosen.latitude:.4f}, {chosen.longitude:.4f} for {settings.weather_city}")
 
 
+@cli.group()
+def sources() -> None:
+    """Feeds and wire services that ingest polls: add, list (with health), remove."""
+
+
+def _validate_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise click.BadParameter("must be an http:// or https:// URL", param_hint="URL")
+    return url
+
+
+def _category_rules(values: tuple[str, ...], known: set[str]) -> dict[str, str]:
+    rules: dict[str, str] = {}
+    for value in values:
+        category, sep, slug = value.partition("=")
+        if not sep or not category.strip() or not slug.strip():
+            raise click.BadParameter(
+                f"{value!r} is not CATEGORY=SECTION", param_hint="--category-section"
+            )
+        if slug.strip() not in known:
+            raise click.BadParameter(
+                f"unknown section {slug.strip()!r} (known: {', '.join(sorted(known))})",
+                param_hint="--category-section",
+            )
+        rules[category.strip()] = slug.strip()
+    return rules
+
+
+@sources.command(name="add")
+@click.argument("url")
+@click.option("--name", default=None, help="A name for the source (default: the URL's host).")
+@click.option("--section", default=None, help="Section its items go to (default: the site's).")
+@click.option(
+    "--interval",
+    default=15,
+    show_default=True,
+    type=click.IntRange(1, 1440),
+    help="Minutes between polls.",
+)
+@click.option("--full-text", is_flag=True, help="Fetch the web page of summary-only entries.")
+@click.option(
+    "--review/--auto-publish",
+    "review",
+    default=True,
+    show_default=True,
+    help="Hold items in the review queue, or publish them as they arrive.",
+)
+@click.option(
+    "--category-section",
+    "category_sections",
+    multiple=True,
+    metavar="CATEGORY=SECTION",
+    help="Put items with this category in that section (repeatable).",
+)
+def sources_add(
+    url: str,
+    name: str | None,
+    section: str | None,
+    interval: int,
+    full_text: bool,
+    review: bool,
+    category_sections: tuple[str, ...],
+) -> None:
+    """Add a feed (RSS, Atom, JSON Feed) or wire endpoint (ninjs, NewsML-G2) at URL."""
+    from urllib.parse import urlsplit
+
+    from dateline.model import FeedSource
+
+    settings = load_settings()
+    _validate_url(url)
+    with opened_store(settings) as store:
+        known = {s.slug for s in store.sections()}
+        slug = section or settings.default_section
+        if slug not in known:
+            if section is not None:
+                raise click.BadParameter(
+                    f"unknown section {slug!r} (known: {', '.join(sorted(known)) or 'none'})",
+                    param_hint="--section",
+                )
+            store.save_section(Section(slug=slug, name=slug.title()))
+            known.add(slug)
+        source = FeedSource(
+            url=url,
+            name=name or urlsplit(url).hostname or url,
+            section=slug,
+            interval_minutes=interval,
+            full_text=full_text,
+            auto_publish=not review,
+            category_sections=_category_rules(category_sections, known),
+        )
+        try:
+            saved = store.add_source(source, datetime.now(UTC))
+        except ValueError as exc:
+            raise DatelineError(str(exc)) from None
+    mode = "review queue" if review else "auto-publish"
+    click.echo(f"added source {saved.id}: {saved.name} ({saved.url}), {mode}, every {interval} min")
+
+
+def _when(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "never"
+    age = (now - value).total_seconds()
+    return f"{value:%Y-%m-%d %H:%M} UTC ({_age(age)}{'' if age < 0 else ' ago'})"
+
+
+@sources.command(name="list")
+def sources_list() -> None:
+    """Every source with its health: last success, last error, items taken, next poll."""
+    settings = load_settings()
+    now = datetime.now(UTC)
+    with opened_store(settings) as store:
+        found = store.sources()
+    if not found:
+        click.echo("no sources yet: add one with `dateline sources add URL`")
+    for src in found:
+        mode = "auto-publish" if src.auto_publish else "review"
+        extras = ", full text" if src.full_text else ""
+        click.echo(f"{src.id}  {src.name}  {src.url}")
+        click.echo(f"    section {src.section}, every {src.interval_minutes} min, {mode}{extras}")
+        click.echo(
+            f"    last success {_when(src.last_success_at, now)}; items taken {src.items_taken}; "
+            f"next poll {_when(src.next_poll_at, now)}"
+        )
+        if src.last_error:
+            click.echo(
+                f"    last error {_when(src.last_error_at, now)} "
+                f"({src.failures} in a row): {src.last_error}"
+            )
+
+
+@sources.command(name="remove")
+@click.argument("source")
+def sources_remove(source: str) -> None:
+    """Stop polling SOURCE (its id or URL); the articles it brought in stay."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        found = store.source(int(source)) if source.isdigit() else store.source_by_url(source)
+        if found is None or found.id is None:
+            raise DatelineError(f"no source {source!r} (see `dateline sources list`)")
+        store.remove_source(found.id)
+    click.echo(f"removed source {found.id}: {found.url}")
+
+
+def _print_poll(report: Any) -> None:
+    src = report.source
+    if report.status == "failed":
+        click.echo(f"{src.id} {src.name}: FAILED: {report.error}")
+        return
+    note = " (not modified)" if report.status == "not_modified" else ""
+    click.echo(
+        f"{src.id} {src.name}: {report.created} new, {report.updated} updated, "
+        f"{report.alternates} alternates, {report.unchanged} unchanged, "
+        f"{len(report.published)} published{note}"
+    )
+    for problem in report.problems[:20]:
+        click.echo(f"    skipped: {problem}")
+    if len(report.problems) > 20:
+        click.echo(f"    ... and {len(report.problems) - 20} more skipped")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, required=True, help="Poll every due source once and exit.")
+@click.option("--all", "force", is_flag=True, help="Poll every source, due or not.")
+def ingest(once: bool, force: bool) -> None:
+    """Poll the sources that are due now, print a summary, and exit.
+
+    Exits 1 if any source failed. Sources another process is polling are left to it.
+    """
+    import asyncio
+
+    from dateline.ingest.pipeline import poll_due, process_owner, summary
+    from dateline.jobs import ingest_fetcher
+
+    settings = load_settings()
+
+    async def run() -> list[Any]:
+        with opened_store(settings) as store:
+            async with ingest_fetcher(settings) as fetcher:
+                return await poll_due(store, fetcher, owner=process_owner(), force=force)
+
+    reports = asyncio.run(run())
+    for report in reports:
+        _print_poll(report)
+    totals = summary(reports)
+    click.echo(
+        f"{totals['sources']} sources polled, {totals['failed']} failed; "
+        f"{totals['created']} new, {totals['updated']} updated, "
+        f"{totals['alternates']} alternates, {totals['published']} published"
+    )
+    sys.exit(1 if totals["failed"] else 0)
+
+
+@cli.command()
+@click.option(
+    "--every",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds between checks for due sources.",
+)
+def worker(every: float) -> None:
+    """Poll ingest sources until stopped (what `dateline serve` also does in the background).
+
+    Any number of workers and servers can share one store: each source is polled by one
+    of them at a time.
+    """
+    import asyncio
+
+    from dateline.ingest.pipeline import process_owner
+    from dateline.jobs import ingest_fetcher, poll_forever
+
+    settings = load_settings()
+    owner = process_owner()
+
+    async def run() -> None:
+        with opened_store(settings) as store:
+            async with ingest_fetcher(settings) as fetcher:
+                await poll_forever(store, fetcher, owner, every, on_report=_print_poll)
+
+    click.echo(f"dateline worker {owner}: polling sources every {every:g} s (Ctrl-C stops)")
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 def main() -> None:
     """Run the command; dateline's own errors print as one clear line, not a traceback."""
     try:

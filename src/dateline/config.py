@@ -171,6 +171,34 @@ SETTINGS: tuple[Setting, ...] = (
         "https://api.weather.gov",
         "Base URL of the US National Weather Service API.",
     ),
+    Setting(
+        "ingest",
+        "DATELINE_INGEST",
+        bool,
+        True,
+        "Poll ingest sources in the background of dateline serve (1) or not (0).",
+    ),
+    Setting(
+        "ingest_allow_private",
+        "DATELINE_INGEST_ALLOW_PRIVATE",
+        bool,
+        False,
+        "Let sources resolve to private, loopback or link-local addresses (off: refused).",
+    ),
+    Setting(
+        "ingest_max_bytes",
+        "DATELINE_INGEST_MAX_BYTES",
+        int,
+        10_000_000,
+        "Largest response ingest reads, counted after decompression.",
+    ),
+    Setting(
+        "ingest_timeout",
+        "DATELINE_INGEST_TIMEOUT",
+        int,
+        20,
+        "Seconds one fetch may take in all, redirects and body included.",
+    ),
 )
 
 PROVIDERS = ("metno", "open-meteo", "nws")
@@ -217,6 +245,10 @@ class Settings:
     openmeteo_geocoding_url: str = "https://geocoding-api.open-meteo.com"
     openmeteo_key: str = field(default="", repr=False)
     nws_url: str = "https://api.weather.gov"
+    ingest: bool = True
+    ingest_allow_private: bool = False
+    ingest_max_bytes: int = 10_000_000
+    ingest_timeout: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -265,6 +297,10 @@ class Settings:
             raise DatelineError(
                 "set both DATELINE_WEATHER_LAT and DATELINE_WEATHER_LON, or neither"
             )
+        if self.ingest_max_bytes < 1000:
+            raise DatelineError("DATELINE_INGEST_MAX_BYTES must be at least 1000")
+        if self.ingest_timeout < 1:
+            raise DatelineError("DATELINE_INGEST_TIMEOUT must be at least 1 (second)")
 
     @property
     def store_url(self) -> str:

@@ -1,4 +1,9 @@
-"""Background work, built from the settings: the weather refresh (more jobs join later).
+"""Background work, built from the settings: the weather refresh and ingest polling.
+
+``ingest_fetcher(settings)`` is the fetcher ingest polls with (limits from the settings,
+a User-Agent naming the site) and ``poll_forever`` the loop that ``dateline serve`` runs
+in the background and ``dateline worker`` runs alone: every ``every`` seconds it polls
+the sources that are due, each leased to one process at a time.
 
 ``weather_refresher(settings, store)`` builds the providers the settings ask for over one
 shared HTTP client and yields a ``Refresher`` (or ``None`` with the weather off). A
@@ -9,7 +14,9 @@ setting to fix.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -17,6 +24,8 @@ import httpx
 
 from dateline import __version__
 from dateline.config import Settings
+from dateline.ingest.fetch import Fetcher, FetchLimits
+from dateline.ingest.pipeline import PollReport, poll_due
 from dateline.store import Store
 from dateline.weather.base import WeatherProvider, make_client
 from dateline.weather.metno import MetNorway
@@ -79,3 +88,49 @@ async def weather_refresher(settings: Settings, store: Store) -> AsyncIterator[R
 def geocoder_client(settings: Settings) -> httpx.AsyncClient:
     """An HTTP client for ``dateline weather locate``."""
     return make_client(user_agent(settings))
+
+
+log = logging.getLogger("dateline.ingest")
+
+
+def ingest_user_agent(settings: Settings) -> str:
+    return f"dateline/{__version__} (+{settings.site_url})"
+
+
+def fetch_limits(settings: Settings) -> FetchLimits:
+    """The limits ingest fetches under, from the settings."""
+    return FetchLimits(
+        user_agent=ingest_user_agent(settings),
+        timeout_s=float(settings.ingest_timeout),
+        max_bytes=settings.ingest_max_bytes,
+        allow_private=settings.ingest_allow_private,
+    )
+
+
+@asynccontextmanager
+async def ingest_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
+    """The fetcher ingest polls with, closed after."""
+    async with Fetcher(fetch_limits(settings)) as fetcher:
+        yield fetcher
+
+
+async def poll_forever(
+    store: Store,
+    fetcher: Fetcher,
+    owner: str,
+    every: float = 30.0,
+    on_report: Callable[[PollReport], None] | None = None,
+) -> None:
+    """Poll due sources every ``every`` seconds until cancelled; errors are logged."""
+    while True:
+        try:
+            for report in await poll_due(store, fetcher, owner=owner):
+                if report.status == "failed":
+                    log.warning("ingest: %s failed: %s", report.source.url, report.error)
+                if on_report is not None:
+                    on_report(report)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("ingest: poll cycle failed")
+        await asyncio.sleep(every)

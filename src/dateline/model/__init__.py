@@ -6,6 +6,7 @@ Modules:
 - ``slug``: slugs and unique slugs.
 - ``text``: plain text out of sanitized block HTML.
 - ``weather``: ``Observation`` (the weather cache's value), ``WeatherLocation``, ``ProviderState``.
+- ``feed_source``: ``FeedSource``, a feed or wire endpoint ingest polls, and its backoff.
 - ``errors``: the errors dateline raises on purpose.
 
 It imports nothing of dateline's: everything else depends on it.
@@ -25,6 +26,7 @@ from dateline.model.article import (
     Topic,
 )
 from dateline.model.errors import DatelineError, InvalidItem, NotFound, StoreUnavailable
+from dateline.model.feed_source import FeedSource
 from dateline.model.weather import Observation, ProviderState, WeatherLocation
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "BlockKind",
     "Correction",
     "DatelineError",
+    "FeedSource",
     "InvalidItem",
     "NotFound",
     "Observation",

@@ -4,7 +4,8 @@ Modules:
 - ``schema``: the tables of record; ``types``: columns that behave alike on both databases.
 - ``engine``: an engine for a URL; ``sqlite`` and ``postgres``: dialect-only code.
 - ``migrate``: Alembic migrations (``migrations/``), applied at start and by the CLI.
-- ``articles``, ``taxonomy``, ``related``, ``weather``, ``jobstate``: the queries of one
+- ``articles``, ``taxonomy``, ``related``, ``weather``, ``jobstate``, ``sources`` (ingest
+  sources), ``intake`` (ingested items, alternates, fingerprints): the queries of one
   aggregate each.
 
 SQL lives here and nowhere else. It imports only ``model`` of dateline's packages.
@@ -12,7 +13,7 @@ SQL lives here and nowhere else. It imports only ``model`` of dateline's package
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from dateline.model import (
     Article,
     ArticleSummary,
     Author,
+    FeedSource,
     Observation,
     ProviderState,
     RelatedLink,
@@ -33,12 +35,22 @@ from dateline.model import (
     Topic,
     WeatherLocation,
 )
-from dateline.store import articles, jobstate, migrate, related, taxonomy, weather
+from dateline.store import articles, intake, jobstate, migrate, related, sources, taxonomy, weather
 from dateline.store.articles import CorpusEntry, SaveResult
 from dateline.store.engine import make_engine
+from dateline.store.intake import Alternate, Fingerprint, TakeResult
 from dateline.store.sqlite import WRITE_OPTION
 
-__all__ = ["ArticlePage", "CorpusEntry", "SaveResult", "Store", "open_store"]
+__all__ = [
+    "Alternate",
+    "ArticlePage",
+    "CorpusEntry",
+    "Fingerprint",
+    "SaveResult",
+    "Store",
+    "TakeResult",
+    "open_store",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +311,102 @@ class Store:
             weather.save_provider_state(conn, state)
             if observation is not None:
                 weather.save_observation(conn, observation)
+
+    # ingest sources
+    def add_source(self, source: FeedSource, now: datetime) -> FeedSource:
+        """Store a new source, due at once; ``ValueError`` when its URL is already a source."""
+        with self._write() as conn:
+            if sources.by_url(conn, source.url) is not None:
+                raise ValueError(f"{source.url} is already a source")
+            return sources.add(conn, source, now)
+
+    def sources(self) -> list[FeedSource]:
+        with self._read() as conn:
+            return sources.all_sources(conn)
+
+    def source(self, source_id: int) -> FeedSource | None:
+        with self._read() as conn:
+            return sources.get(conn, source_id)
+
+    def source_by_url(self, url: str) -> FeedSource | None:
+        with self._read() as conn:
+            return sources.by_url(conn, url)
+
+    def remove_source(self, source_id: int) -> bool:
+        with self._write() as conn:
+            return sources.remove(conn, source_id)
+
+    def due_sources(self, now: datetime, limit: int = 1000) -> list[int]:
+        with self._read() as conn:
+            return sources.due(conn, now, limit)
+
+    def claim_source(
+        self, source_id: int, owner: str, now: datetime, until: datetime, force: bool = False
+    ) -> FeedSource | None:
+        """Lease the source for one poll; ``None`` when it is not due or another holds it."""
+        with self._write() as conn:
+            return sources.claim(conn, source_id, owner, now, until, force)
+
+    def source_leases(self, now: datetime) -> list[tuple[int, str]]:
+        with self._read() as conn:
+            return sources.leases(conn, now)
+
+    def release_source(self, source_id: int, owner: str) -> bool:
+        """Free the lease ``owner`` holds on the source (when that process is gone)."""
+        with self._write() as conn:
+            return sources.release(conn, source_id, owner)
+
+    def record_source_success(
+        self,
+        source_id: int,
+        owner: str,
+        now: datetime,
+        next_poll: datetime,
+        etag: str,
+        last_modified: str,
+        taken: int,
+    ) -> None:
+        with self._write() as conn:
+            sources.record_success(
+                conn, source_id, owner, now, next_poll, etag, last_modified, taken
+            )
+
+    def record_source_failure(
+        self,
+        source_id: int,
+        owner: str,
+        now: datetime,
+        next_poll: datetime,
+        message: str,
+        taken: int,
+    ) -> None:
+        with self._write() as conn:
+            sources.record_failure(conn, source_id, owner, now, next_poll, message, taken)
+
+    # ingested items
+    def take_item(
+        self,
+        article: Article,
+        fingerprint: Fingerprint | None,
+        source_id: int | None,
+        now: datetime,
+        same_story: Callable[[bytes, bytes], bool],
+    ) -> TakeResult:
+        """Store one ingested item, all or nothing (see ``intake.take``)."""
+        with self._write() as conn:
+            return intake.take(conn, article, fingerprint, source_id, now, same_story)
+
+    def alternates(self, article_id: int) -> list[Alternate]:
+        with self._read() as conn:
+            return intake.alternates(conn, article_id)
+
+    def waiting_publication(self, source_ids: Sequence[int]) -> list[int]:
+        with self._read() as conn:
+            return intake.waiting_publication(conn, source_ids)
+
+    def review_queue(self, limit: int = 100) -> list[int]:
+        with self._read() as conn:
+            return intake.review_queue(conn, limit)
 
 
 def open_store(url: str, *, apply_migrations: bool = True) -> Store:

@@ -155,9 +155,30 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
         if not _is_newer(article.version_at, row["version_at"]):
             return SaveResult(article_id, slug, "unchanged")
         conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+        outcome = "updated"
+    _save_people_and_topics(conn, article_id, article, fresh=outcome == "created")
+    return SaveResult(article_id, slug, outcome)
+
+
+def replace_content(conn: Connection, article_id: int, article: Article) -> None:
+    """Give a stored article another item's identity and content (its copy's original).
+
+    Slug, status and first-published time stay: the page keeps its URL.
+    """
+    conn.execute(
+        update(articles)
+        .where(articles.c.id == article_id)
+        .values(uid=article.uid, **_columns(article))
+    )
+    _save_people_and_topics(conn, article_id, article, fresh=False)
+
+
+def _save_people_and_topics(
+    conn: Connection, article_id: int, article: Article, *, fresh: bool
+) -> None:
+    if not fresh:
         conn.execute(delete(article_authors).where(article_authors.c.article_id == article_id))
         conn.execute(delete(article_topics).where(article_topics.c.article_id == article_id))
-        outcome = "updated"
     author_ids = ensure_authors(conn, article.bylines)
     if author_ids:
         conn.execute(
@@ -173,7 +194,6 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
             insert(article_topics),
             [{"article_id": article_id, "topic_id": t} for t in topic_ids],
         )
-    return SaveResult(article_id, slug, outcome)
 
 
 def publish(conn: Connection, article_ids: Sequence[int], now: datetime) -> list[int]:

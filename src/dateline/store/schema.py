@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -193,17 +196,87 @@ weather_provider_state = Table(
     Column("last_modified", String(100), nullable=False, default=""),
 )
 
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(MAX_URL), nullable=False, unique=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("section_slug", String(MAX_SLUG), nullable=False),
+    Column("interval_minutes", Integer, nullable=False),
+    Column("full_text", Boolean, nullable=False, default=False),
+    Column("auto_publish", Boolean, nullable=False, default=False),
+    Column("category_sections", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("etag", String(MAX_URL), nullable=False, default=""),
+    Column("last_modified", String(100), nullable=False, default=""),
+    Column("last_polled_at", UTCDateTime()),
+    Column("last_success_at", UTCDateTime()),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_error_at", UTCDateTime()),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("items_taken", Integer, nullable=False, default=0),
+    Column("next_poll_at", UTCDateTime(), nullable=False),
+    Column("lease_owner", String(100), nullable=False, default=""),
+    Column("lease_until", UTCDateTime()),
+    Index("ix_sources_next_poll_at", "next_poll_at"),
+)
+
+# every item an ingest took, by its identity: the article it became (``primary``), the
+# article it is a copy of (``alternate``), or the article of the same page (``alias``)
+ingest_items = Table(
+    "ingest_items",
+    metadata,
+    Column("uid", String(MAX_URL), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("role", String(10), nullable=False),
+    Column("url", String(MAX_URL), nullable=False, default=""),
+    Column("publisher", String(MAX_NAME), nullable=False, default=""),
+    Column("headline", String(MAX_HEADLINE), nullable=False, default=""),
+    Column("published_at", UTCDateTime()),
+    Column("seen_at", UTCDateTime(), nullable=False),
+    Index("ix_ingest_items_article_id", "article_id"),
+    Index("ix_ingest_items_url", "url"),
+)
+
+# MinHash signatures of ingested articles, and their LSH band keys for the lookup
+article_fingerprints = Table(
+    "article_fingerprints",
+    metadata,
+    Column(
+        "article_id",
+        Integer,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("key", BigInteger, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "article_id"),
+    Index("ix_article_bands_article_id", "article_id"),
+)
+
 __all__ = [
     "article_authors",
+    "article_bands",
+    "article_fingerprints",
     "article_topics",
     "articles",
     "authors",
     "corrections",
+    "ingest_items",
     "job_state",
     "metadata",
     "related",
     "related_overrides",
     "sections",
+    "sources",
     "topics",
     "weather_locations",
     "weather_observations",

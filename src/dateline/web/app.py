@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline.config import Settings
-from dateline.jobs import weather_refresher
+from dateline.ingest.pipeline import process_owner
+from dateline.jobs import ingest_fetcher, poll_forever, weather_refresher
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
 from dateline.weather.refresh import run_forever
@@ -61,13 +62,27 @@ async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack)
     stack.push_async_callback(stop)
 
 
+async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
+    """Poll the ingest sources in the background until the app stops."""
+    fetcher = await stack.enter_async_context(ingest_fetcher(settings))
+    task = asyncio.create_task(poll_forever(store, fetcher, process_owner()), name="ingest")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop)
+
+
 def create_app(
     settings: Settings, store: Store | None = None, background: bool = True
 ) -> Starlette:
     """A fresh site for ``settings``; pass ``store`` to share one already open.
 
     With ``background`` (the default), the lifespan also runs the background jobs (the
-    weather refresh); tests that drive jobs themselves pass ``False``.
+    weather refresh, and ingest polling unless ``DATELINE_INGEST=0``); tests that drive
+    jobs themselves pass ``False``.
     """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
@@ -79,6 +94,8 @@ def create_app(
                 stack.callback(site_store.close)
             if background:
                 await start_weather(settings, site_store, stack)
+                if settings.ingest:
+                    await start_ingest(settings, site_store, stack)
             yield
 
     async def http_error(request: Request, exc: Exception) -> Response:

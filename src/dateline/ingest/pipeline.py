@@ -1,0 +1,332 @@
+"""Polling sources: fetch, parse, clean, deduplicate, store, publish.
+
+One poll of one source (``poll_source``):
+
+1. the source is leased to this process (``Store.claim_source``), so with several
+   processes on one store each source is polled by one of them at a time; a lease held
+   by a process of this machine that has died is released first, so a poll killed
+   midway is taken up again by the next one;
+2. its URL is fetched with a conditional GET (``ingest.fetch``: size, time, redirect and
+   address limits); 304 ends the poll as a success with nothing new;
+3. the body is parsed (``formats.syndication.parse_feed``: RSS, Atom, JSON Feed, ninjs,
+   NewsML-G2), every HTML field sanitized on the way; entries that cannot be articles
+   are reported and skipped; a document that is no feed, or is broken (not well-formed,
+   truncated) and gives no entry, fails the poll;
+4. each item gets its section from the source's category rules, its full text from its
+   web page when the source asks for it and the entry carries only a summary, and is
+   stored on its own, all or nothing (``Store.take_item``): a new article, a newer
+   version of one, or an alternate of the same story already stored from elsewhere
+   (MinHash fingerprints, the same detector as the related lists);
+5. with auto-publish, every draft this source brought in goes through the one publish
+   path, including drafts left by a poll that was interrupted before publishing; in
+   review mode they wait for an editor;
+6. the outcome is recorded on the source (validators, items taken, the error) and the
+   next poll is scheduled: the interval after a success, a backoff after a failure
+   (doubling, or the server's ``Retry-After`` when longer).
+
+A failing source never stops the others: ``poll_due`` polls every due source, a few at a
+time, and returns one report each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from dateline import publish as publishing
+from dateline.ingest.blocks import html_to_blocks
+from dateline.ingest.fetch import Fetcher, FetchError
+from dateline.ingest.formats.syndication import FeedItem, parse_feed
+from dateline.ingest.formats.webpage import extract_main_html
+from dateline.ingest.structure import recognize
+from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
+from dateline.model.feed_source import backoff
+from dateline.model.text import strip_tags
+from dateline.related.duplicates import fingerprint, same_story
+from dateline.store import Fingerprint, Store
+
+log = logging.getLogger("dateline.ingest")
+
+LEASE = timedelta(minutes=10)  # longer than any poll may take; an expired lease is free
+CONCURRENT_SOURCES = 8
+
+
+def process_owner() -> str:
+    """A name for this process, unique enough to tell leases apart: host, pid, nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _gone(owner: str) -> bool:
+    """Whether ``owner`` names a process of this machine that is no longer running."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine's process: its lease runs out on its own
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def free_dead_leases(store: Store, now: datetime) -> list[int]:
+    """Release the leases of this machine's processes that died mid-poll (their sources
+    are then polled again at once rather than after the lease runs out)."""
+    return [
+        i
+        for i, owner in store.source_leases(now)
+        if _gone(owner) and store.release_source(i, owner)
+    ]
+
+
+@dataclass
+class PollReport:
+    """What one poll of one source did."""
+
+    source: FeedSource
+    status: str = "ok"  # ok, not_modified, failed, skipped (another process holds it)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    alternates: int = 0
+    published: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def taken(self) -> int:
+        return self.created + self.updated + self.alternates
+
+
+async def poll_due(
+    store: Store,
+    fetcher: Fetcher,
+    *,
+    owner: str,
+    now: datetime | None = None,
+    force: bool = False,
+) -> list[PollReport]:
+    """Poll every source that is due (every source with ``force``), a few at a time."""
+    when = now or datetime.now(UTC)
+    free_dead_leases(store, when)
+    ids = [s.id for s in store.sources() if s.id is not None] if force else store.due_sources(when)
+    gate = asyncio.Semaphore(CONCURRENT_SOURCES)
+
+    async def one(source_id: int) -> PollReport | None:
+        async with gate:
+            try:
+                return await poll_source(store, fetcher, source_id, owner=owner, force=force)
+            except Exception as exc:  # a fault of ours or the store's: the others go on
+                log.exception("ingest: polling source %s failed", source_id)
+                return _crashed(store, source_id, owner, exc)
+
+    reports = await asyncio.gather(*(one(i) for i in ids))
+    return [r for r in reports if r is not None]
+
+
+async def poll_source(
+    store: Store,
+    fetcher: Fetcher,
+    source_id: int,
+    *,
+    owner: str,
+    force: bool = False,
+) -> PollReport | None:
+    """One poll of one source; ``None`` when it is not due or another process holds it."""
+    now = datetime.now(UTC)
+    source = store.claim_source(source_id, owner, now, now + LEASE, force=force)
+    if source is None:
+        return None
+    report = PollReport(source)
+    try:
+        fetched = await fetcher.get(
+            source.url, etag=source.etag, last_modified=source.last_modified
+        )
+    except FetchError as exc:
+        return _failed(store, report, owner, str(exc), exc.retry_after)
+    if fetched.not_modified:
+        report.status = "not_modified"
+        _publish_waiting(store, report)
+        _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
+        return report
+    try:
+        parsed = parse_feed(
+            fetched.body, url=fetched.url, content_type=fetched.content_type, section=source.section
+        )
+    except InvalidItem as exc:
+        return _failed(store, report, owner, str(exc), None)
+    if parsed.warnings and not parsed.items:
+        return _failed(store, report, owner, f"{fetched.url}: {parsed.warnings[0]}", None)
+    report.problems.extend(parsed.skipped)
+    report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
+    sections: dict[str, Section | None] = {}
+    for item in parsed.items:
+        article = _in_section(store, source, item, sections, report)
+        if article is None:
+            continue
+        if source.full_text and item.summary_only and article.canonical_url:
+            article = await _with_full_text(fetcher, article, report)
+        _take(store, source, article, report)
+    _publish_waiting(store, report)
+    _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
+    return report
+
+
+def _in_section(
+    store: Store,
+    source: FeedSource,
+    item: FeedItem,
+    known: dict[str, Section | None],
+    report: PollReport,
+) -> Article | None:
+    """The item's article in its section by the source's rules (``None``: skipped)."""
+    wanted = source.section_for(item.categories)
+    for slug in dict.fromkeys((wanted, source.section)):
+        if slug not in known:
+            known[slug] = store.section(slug)
+        section = known[slug]
+        if section is not None:
+            if slug != wanted:
+                report.problems.append(
+                    f"{item.article.uid}: category rule names unknown section {wanted!r}; "
+                    f"put in {slug!r}"
+                )
+            return replace(item.article, section=section)
+    report.problems.append(f"{item.article.uid}: the source's section {wanted!r} does not exist")
+    return None
+
+
+async def _with_full_text(fetcher: Fetcher, article: Article, report: PollReport) -> Article:
+    """The article with its body from its web page's main text (unchanged on failure)."""
+    url = article.canonical_url
+    try:
+        page = await fetcher.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+    except FetchError as exc:
+        report.problems.append(f"{article.uid}: full text not fetched: {exc}")
+        return article
+    main = extract_main_html(page.body, url=page.url, charset=page.charset)
+    blocks = html_to_blocks(main, page.url) if main else ()
+    if not blocks:
+        report.problems.append(f"{article.uid}: no main text found at {url}")
+        return article
+    if blocks[0].kind is BlockKind.HEADING and _same_words(
+        strip_tags(blocks[0].html), article.headline
+    ):
+        blocks = blocks[1:]  # the page's own headline
+    lead = [b for b in article.body[:1] if b.kind is BlockKind.IMAGE]
+    if lead and not any(b.kind is BlockKind.IMAGE and b.src == lead[0].src for b in blocks):
+        blocks = (*lead, *blocks)  # the feed's lead image, which the page text lacks
+    dateline, credit, body = recognize(blocks, article.dateline, article.credit_line)
+    deck = article.deck or article.plain_text.split("\n", 1)[0][:600]
+    return replace(article, body=body, dateline=dateline, credit_line=credit, deck=deck)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
+
+
+def _take(store: Store, source: FeedSource, article: Article, report: PollReport) -> None:
+    """Store one item; a bad one is reported and the poll goes on."""
+    text = f"{article.deck}\n{article.plain_text}"
+    print_ = fingerprint(text)
+    mark = Fingerprint(print_[0], print_[1]) if print_ is not None else None
+    try:
+        result = store.take_item(article, mark, source.id, datetime.now(UTC), same_story)
+    except (InvalidItem, ValueError) as exc:
+        report.problems.append(f"{article.uid}: not stored: {exc}")
+        return
+    if result.outcome == "created":
+        report.created += 1
+    elif result.outcome == "updated":
+        report.updated += 1
+        _refresh_if_published(store, result.article_id, report)
+    elif result.outcome == "alternate":
+        report.alternates += 1
+    else:
+        report.unchanged += 1
+
+
+def _refresh_if_published(store: Store, article_id: int, report: PollReport) -> None:
+    """A newer version of a published article: its related lists follow it."""
+    stored = store.article(article_id)
+    if stored is not None and stored.status is Status.PUBLISHED:
+        publishing.publish(store, [article_id])
+
+
+def _publish_waiting(store: Store, report: PollReport) -> None:
+    """With auto-publish, publish every draft this source brought in (earlier polls too)."""
+    source = report.source
+    if not source.auto_publish or source.id is None:
+        return
+    waiting = store.waiting_publication([source.id])
+    if waiting:
+        report.published = publishing.publish(store, waiting)
+
+
+def _succeeded(store: Store, report: PollReport, owner: str, etag: str, last_modified: str) -> None:
+    source = report.source
+    assert source.id is not None
+    now = datetime.now(UTC)
+    store.record_source_success(
+        source.id,
+        owner,
+        now,
+        now + timedelta(minutes=source.interval_minutes),
+        etag,
+        last_modified,
+        report.taken,
+    )
+
+
+def _failed(
+    store: Store,
+    report: PollReport,
+    owner: str,
+    message: str,
+    retry_after: timedelta | None,
+) -> PollReport:
+    source = report.source
+    assert source.id is not None
+    now = datetime.now(UTC)
+    wait = backoff(source.interval_minutes, source.failures + 1, retry_after)
+    store.record_source_failure(source.id, owner, now, now + wait, message, report.taken)
+    report.status = "failed"
+    report.error = message
+    return report
+
+
+def _crashed(store: Store, source_id: int, owner: str, exc: Exception) -> PollReport | None:
+    """Record an unexpected error on the source when the store still answers."""
+    message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0][:500]
+    try:
+        source = store.source(source_id)
+        if source is None:
+            return None
+        report = PollReport(source)
+        return _failed(store, report, owner, message, None)
+    except Exception:
+        log.exception("ingest: could not record the failure of source %s", source_id)
+        return None
+
+
+def summary(reports: Sequence[PollReport]) -> dict[str, int]:
+    """Totals over a set of polls."""
+    return {
+        "sources": len(reports),
+        "failed": sum(1 for r in reports if r.status == "failed"),
+        "not_modified": sum(1 for r in reports if r.status == "not_modified"),
+        "created": sum(r.created for r in reports),
+        "updated": sum(r.updated for r in reports),
+        "alternates": sum(r.alternates for r in reports),
+        "unchanged": sum(r.unchanged for r in reports),
+        "published": sum(len(r.published) for r in reports),
+        "skipped_items": sum(len(r.problems) for r in reports),
+    }

@@ -1,0 +1,204 @@
+"""``dateline sources``, ``dateline ingest --once`` and ``dateline worker`` as an operator
+runs them: real processes, a real HTTP server on 127.0.0.1, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from dateline.store import open_store
+from dateline.store.schema import articles, ingest_items
+from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss
+from tests.replay import ReplayServer, Reply
+
+
+def ingest_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
+    env.update(
+        DATELINE_DATA_DIR=str(tmp_path),
+        DATELINE_DATABASE_URL=database_url,
+        DATELINE_INGEST_ALLOW_PRIVATE="1",  # the replay server is on 127.0.0.1
+        DATELINE_INGEST_TIMEOUT="5",
+        DATELINE_WEATHER_PROVIDER="off",
+    )
+    return env
+
+
+def dateline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dateline", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def counts(database_url: str) -> tuple[int, int, int]:
+    """(articles, distinct uids among ingested items, ingested items)."""
+    store = open_store(database_url, apply_migrations=False)
+    try:
+        with store.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            uids = conn.execute(select(func.count(func.distinct(articles.c.uid)))).scalar_one()
+            taken = conn.execute(select(func.count()).select_from(ingest_items)).scalar_one()
+        return int(total), int(uids), int(taken)
+    finally:
+        store.close()
+
+
+def test_sources_add_list_remove_and_clear_errors(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    url = f"{replay_server.url}/feed.xml"
+    added = dateline(env, "sources", "add", url, "--name", "Wire A", "--interval", "5")
+    assert added.returncode == 0, added.stderr
+    assert "added source 1: Wire A" in added.stdout and "review queue" in added.stdout
+    again = dateline(env, "sources", "add", url)
+    assert again.returncode == 1 and "already a source" in again.stderr
+    bad = dateline(env, "sources", "add", "ftp://example.org/feed")
+    assert bad.returncode == 2 and "http:// or https://" in bad.stderr
+    unknown = dateline(env, "sources", "add", f"{url}?2", "--section", "nowhere")
+    assert unknown.returncode == 2 and "unknown section 'nowhere'" in unknown.stderr
+    rule = dateline(env, "sources", "add", f"{url}?3", "--category-section", "Football")
+    assert rule.returncode == 2 and "CATEGORY=SECTION" in rule.stderr
+
+    listed = dateline(env, "sources", "list")
+    assert listed.returncode == 0
+    assert "Wire A" in listed.stdout and "every 5 min" in listed.stdout
+    assert "last success never" in listed.stdout
+
+    removed = dateline(env, "sources", "remove", url)
+    assert removed.returncode == 0 and "removed source 1" in removed.stdout
+    assert "no sources yet" in dateline(env, "sources", "list").stdout
+    missing = dateline(env, "sources", "remove", "42")
+    assert missing.returncode == 1 and "no source '42'" in missing.stderr
+
+
+def test_ingest_once_summarises_and_fails_when_a_source_fails(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    entries = [Entry(f"e-{i}", f"Headline {i}", [STORY[i]], "", BASE_TIME) for i in range(3)]
+    replay_server.route("/good.xml", Reply(200, rss("Good", entries)))
+    replay_server.route("/gone.xml", Reply(404, b"not here"))
+    assert dateline(env, "sources", "add", f"{replay_server.url}/good.xml", "--auto-publish")
+    first = dateline(env, "ingest", "--once")
+    assert first.returncode == 0, first.stderr
+    assert "3 new" in first.stdout and "3 published" in first.stdout
+    assert "1 sources polled, 0 failed" in first.stdout
+    nothing = dateline(env, "ingest", "--once")  # nothing is due yet
+    assert nothing.returncode == 0 and "0 sources polled" in nothing.stdout
+
+    dateline(env, "sources", "add", f"{replay_server.url}/gone.xml")
+    failing = dateline(env, "ingest", "--once")
+    assert failing.returncode == 1
+    assert "FAILED" in failing.stdout and "404" in failing.stdout
+    listed = dateline(env, "sources", "list").stdout
+    assert "last error" in listed and "404" in listed and "items taken 3" in listed
+
+
+def test_two_processes_polling_at_once_fetch_each_source_once(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    body = rss("Slow", [Entry("s-1", "Slow story", list(STORY), "", BASE_TIME)])
+    replay_server.route("/slow.xml", Reply(200, body, delay=1.5))
+    dateline(env, "sources", "add", f"{replay_server.url}/slow.xml")
+    command = [sys.executable, "-m", "dateline", "ingest", "--once"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+    outputs = [p.communicate(timeout=60)[0] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0]
+    assert len(replay_server.hits("/slow.xml")) == 1
+    assert sorted("1 new" in out for out in outputs) == [False, True]
+    assert counts(database_url)[0] == 1
+
+
+def test_a_poll_killed_midway_loses_nothing_and_the_next_creates_no_duplicates(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    entries = []
+    for i in range(6):
+        page = f"/pages/{i}.html"
+        story = distinct_story(i)
+        html = (
+            "<html><body><article>"
+            + "".join(f"<p>{p}</p>" for p in story)
+            + "<p>The next round is scheduled for Monday.</p></article></body></html>"
+        )
+        replay_server.route(page, Reply(200, html.encode(), {"Content-Type": "text/html"}, 0.7))
+        entries.append(
+            Entry(
+                f"k-{i}",
+                f"Story {i}",
+                [story[0]],
+                f"{replay_server.url}{page}",
+                BASE_TIME + timedelta(minutes=i),
+                summary_only=True,
+            )
+        )
+    replay_server.route("/kill.xml", Reply(200, rss("Kill", entries)))
+    dateline(
+        env, "sources", "add", f"{replay_server.url}/kill.xml", "--full-text", "--auto-publish"
+    )
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "ingest", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while counts(database_url)[0] < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    stored, distinct, taken = counts(database_url)
+    assert 2 <= stored < 6, "the kill was meant to land in the middle of the poll"
+    assert stored == distinct == taken  # each stored item whole, and recorded
+
+    rerun = dateline(env, "ingest", "--once")  # the dead process's lease is let go
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert counts(database_url) == (6, 6, 6)
+    store = open_store(database_url)
+    try:
+        assert len(store.published_ids()) == 6  # the ones stored before the kill too
+        for article_id in store.published_ids():
+            article = store.article(article_id)
+            assert article is not None and "next round is scheduled" in article.plain_text
+    finally:
+        store.close()
+
+
+def test_the_worker_polls_in_the_background_until_stopped(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    entries = [Entry("w-1", "Worker story", list(STORY[:2]), "", BASE_TIME)]
+    replay_server.route("/worker.xml", Reply(200, rss("W", entries)))
+    dateline(env, "sources", "add", f"{replay_server.url}/worker.xml")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "worker", "--every", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while counts(database_url)[0] < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        out, _ = worker.communicate(timeout=30)
+    assert counts(database_url)[0] == 1
+    assert "1 new" in out and "stopped" in out
