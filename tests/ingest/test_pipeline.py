@@ -112,8 +112,7 @@ def test_auto_publish_publishes_through_the_publish_path(
     newsroom: Store, replay_server: ReplayServer
 ) -> None:
     entries = [
-        Entry(f"p-{i}", f"Story number {i}", distinct_story(i), "", BASE_TIME)
-        for i in range(3)
+        Entry(f"p-{i}", f"Story number {i}", distinct_story(i), "", BASE_TIME) for i in range(3)
     ]
     replay_server.route("/auto.xml", Reply(200, rss("Auto", entries)))
     add(newsroom, f"{replay_server.url}/auto.xml", auto_publish=True)
