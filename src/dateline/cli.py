@@ -693,6 +693,61 @@ def worker(every: float) -> None:
         click.echo("stopped")
 
 
+@cli.group()
+def review() -> None:
+    """Ingested items held for an editor: list, approve (publish) or reject."""
+
+
+@review.command(name="list")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+def review_list(limit: int) -> None:
+    """The items waiting in the review queue, newest first."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        waiting = [store.article(i) for i in store.review_queue(limit)]
+        for article in waiting:
+            if article is None or article.id is None:
+                continue
+            copies = len(store.alternates(article.id))
+            source = article.source.publisher or article.source.url or "unknown source"
+            extra = f", {copies} other publishers" if copies else ""
+            click.echo(f"{article.id}  {article.headline}")
+            click.echo(f"    {source}{extra}; section {article.section.slug}")
+    if not waiting:
+        click.echo("the review queue is empty")
+
+
+def _review_target(store: Store, ref: str) -> int:
+    if not ref.isdigit() or int(ref) not in store.review_queue(1000):
+        raise DatelineError(f"no item {ref!r} in the review queue (see `dateline review list`)")
+    return int(ref)
+
+
+@review.command(name="approve")
+@click.argument("article_ids", nargs=-1, required=True)
+def review_approve(article_ids: tuple[str, ...]) -> None:
+    """Publish the items ARTICLE_IDS as they are."""
+    from dateline import publish as publishing
+
+    settings = load_settings()
+    with opened_store(settings) as store:
+        ids = [_review_target(store, ref) for ref in article_ids]
+        published = publishing.publish(store, ids)
+    click.echo(f"published {len(published)}: {', '.join(str(i) for i in published)}")
+
+
+@review.command(name="reject")
+@click.argument("article_ids", nargs=-1, required=True)
+def review_reject(article_ids: tuple[str, ...]) -> None:
+    """Turn down the items ARTICLE_IDS: never published, and not taken again on later polls."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        ids = [_review_target(store, ref) for ref in article_ids]
+        for article_id in ids:
+            store.reject(article_id)
+    click.echo(f"rejected {len(ids)}: {', '.join(str(i) for i in ids)}")
+
+
 def main() -> None:
     """Run the command; dateline's own errors print as one clear line, not a traceback."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -202,3 +203,65 @@ def test_the_worker_polls_in_the_background_until_stopped(
         out, _ = worker.communicate(timeout=30)
     assert counts(database_url)[0] == 1
     assert "1 new" in out and "stopped" in out
+
+
+def test_the_review_queue_lists_approves_and_rejects(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    entries = [
+        Entry(f"r-{i}", f"Review story {i}", distinct_story(i), "", BASE_TIME) for i in range(3)
+    ]
+    replay_server.route("/review.xml", Reply(200, rss("Review", entries)))
+    dateline(env, "sources", "add", f"{replay_server.url}/review.xml", "--review")
+    assert dateline(env, "ingest", "--once").returncode == 0
+    listed = dateline(env, "review", "list").stdout
+    assert all(f"Review story {i}" in listed for i in range(3))
+    ids = [line.split()[0] for line in listed.splitlines() if line and line[0].isdigit()]
+    approved = dateline(env, "review", "approve", ids[0])
+    assert approved.returncode == 0 and f"published 1: {ids[0]}" in approved.stdout
+    rejected = dateline(env, "review", "reject", ids[1])
+    assert rejected.returncode == 0
+    bad = dateline(env, "review", "approve", ids[1])  # no longer in the queue
+    assert bad.returncode == 1 and "no item" in bad.stderr
+    remaining = dateline(env, "review", "list").stdout
+    assert "Review story" in remaining and remaining.count("Review story") == 1
+    # polling again does not bring the rejected item back
+    assert dateline(env, "ingest", "--once", "--all").returncode == 0
+    assert dateline(env, "review", "list").stdout.count("Review story") == 1
+    store = open_store(database_url, apply_migrations=False)
+    try:
+        assert len(store.published_ids()) == 1
+    finally:
+        store.close()
+
+
+def test_serve_polls_sources_in_the_background(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    env = ingest_env(database_url, tmp_path)
+    entries = [Entry("bg-1", "Background story", distinct_story(21), "", BASE_TIME)]
+    replay_server.route("/bg.xml", Reply(200, rss("Background", entries)))
+    dateline(env, "sources", "add", f"{replay_server.url}/bg.xml", "--auto-publish")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while counts(database_url)[0] < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert counts(database_url)[0] == 1
+    store = open_store(database_url, apply_migrations=False)
+    try:
+        assert len(store.published_ids()) == 1
+    finally:
+        store.close()

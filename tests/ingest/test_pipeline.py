@@ -16,6 +16,7 @@ from dateline.ingest.pipeline import PollReport, poll_due, poll_source
 from dateline.model import FeedSource, Section, Status
 from dateline.store import Store
 from dateline.store.schema import articles, ingest_items
+from tests.conftest import shared_path
 from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss, three_services
 from tests.replay import ReplayServer, Reply
 
@@ -294,3 +295,40 @@ def test_a_source_is_polled_by_one_process_at_a_time(
 
     assert asyncio.run(go()) is None  # leased to the other process
     assert replay_server.hits("/feed.xml") == []
+
+
+def test_a_ninjs_item_and_a_json_feed_over_http(
+    newsroom: Store, replay_server: ReplayServer
+) -> None:
+    seed = shared_path("seed", "article.ninjs.json")
+    replay_server.route("/wire.json", Reply.file(seed))
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "JSON desk",
+        "language": "de",
+        "items": [
+            {
+                "id": "https://json.example/1",
+                "url": "https://json.example/1",
+                "title": "Gespräche gehen weiter",
+                "content_html": "".join(f"<p>{p}</p>" for p in distinct_story(11)),
+                "date_published": "2026-11-24T08:00:00+01:00",
+            }
+        ],
+    }
+    replay_server.route("/feed.json", Reply.json(feed, **{"Content-Type": "application/feed+json"}))
+    add(newsroom, f"{replay_server.url}/wire.json", auto_publish=True)
+    add(newsroom, f"{replay_server.url}/feed.json", auto_publish=True)
+    reports = poll(newsroom)
+    assert all(r.status == "ok" for r in reports), [r.error for r in reports]
+    assert sum(r.created for r in reports) == 2
+    by_language = {}
+    for article_id in newsroom.published_ids():
+        article = newsroom.article(article_id)
+        assert article is not None
+        by_language[article.language] = article
+    wire = by_language["en"]
+    assert wire.dateline == "TEL AVIV"
+    assert "contributed to this report" in wire.credit_line
+    german = by_language["de"]
+    assert german.published_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)

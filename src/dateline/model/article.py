@@ -16,6 +16,7 @@ class Status(enum.StrEnum):
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
+    REJECTED = "rejected"  # an ingested item an editor turned down: kept so it stays out
 
 
 class BlockKind(enum.StrEnum):

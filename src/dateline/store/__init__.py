@@ -127,6 +127,11 @@ class Store:
         with self._write() as conn:
             articles.unpublish(conn, article_id)
 
+    def reject(self, article_id: int) -> bool:
+        """Turn down a draft waiting in review; False when it is not a draft."""
+        with self._write() as conn:
+            return articles.reject(conn, article_id)
+
     def add_correction(self, article_id: int, text: str, at: datetime) -> None:
         with self._write() as conn:
             articles.add_correction(conn, article_id, text, at)

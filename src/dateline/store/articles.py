@@ -227,6 +227,16 @@ def unpublish(conn: Connection, article_id: int) -> None:
     )
 
 
+def reject(conn: Connection, article_id: int) -> bool:
+    """Turn down a draft (an ingested item in review); False when it is no draft."""
+    result = conn.execute(
+        update(articles)
+        .where(articles.c.id == article_id, articles.c.status == Status.DRAFT.value)
+        .values(status=Status.REJECTED.value)
+    )
+    return bool(result.rowcount)
+
+
 def add_correction(conn: Connection, article_id: int, text: str, at: datetime) -> None:
     """Append a public correction; the article's updated time becomes its time."""
     conn.execute(insert(corrections).values(article_id=article_id, text=text, created_at=at))
