@@ -7,6 +7,7 @@ Modules:
 - ``formats``: one parser per format (ninjs, Markdown, RSS/Atom, JSON Feed, NewsML), pure.
 - ``importer``: files in, articles stored (written separately).
 - ``fetch``: the only network code of ingest: one careful, conditional GET.
+- ``coding``: content codings (gzip, deflate, br) undone a bounded piece at a time.
 - ``pipeline``: polling sources: fetch, parse, deduplicate, store, publish.
 
 Parsing is pure: only ``importer`` and ``pipeline`` touch the store.
