@@ -6,6 +6,7 @@ Modules:
 - ``slug``: slugs and unique slugs.
 - ``text``: plain text out of sanitized block HTML.
 - ``weather``: ``Observation`` (the weather cache's value), ``WeatherLocation``, ``ProviderState``.
+- ``user``: ``User``, ``Role``, ``Permission``: newsroom accounts and what each role may do.
 - ``feed_source``: ``FeedSource``, a feed or wire endpoint ingest polls, and its backoff.
 - ``errors``: the errors dateline raises on purpose.
 
@@ -25,8 +26,16 @@ from dateline.model.article import (
     Status,
     Topic,
 )
-from dateline.model.errors import DatelineError, InvalidItem, NotFound, StoreUnavailable
+from dateline.model.errors import (
+    DatelineError,
+    EditConflict,
+    InvalidItem,
+    NotAllowed,
+    NotFound,
+    StoreUnavailable,
+)
 from dateline.model.feed_source import FeedSource
+from dateline.model.user import Permission, Role, User
 from dateline.model.weather import Observation, ProviderState, WeatherLocation
 
 __all__ = [
@@ -37,16 +46,21 @@ __all__ = [
     "BlockKind",
     "Correction",
     "DatelineError",
+    "EditConflict",
     "FeedSource",
     "InvalidItem",
+    "NotAllowed",
     "NotFound",
+    "Permission",
     "Observation",
     "ProviderState",
     "RelatedLink",
+    "Role",
     "Section",
     "Source",
     "Status",
     "StoreUnavailable",
     "Topic",
+    "User",
     "WeatherLocation",
 ]

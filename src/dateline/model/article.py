@@ -13,6 +13,7 @@ class Status(enum.StrEnum):
     """Where an article is in its life; only ``PUBLISHED`` is shown to readers."""
 
     DRAFT = "draft"
+    SUBMITTED = "submitted"  # a contributor's draft, waiting for an editor
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"

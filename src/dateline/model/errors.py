@@ -27,3 +27,11 @@ class NotFound(DatelineError):
 
 class StoreUnavailable(DatelineError):
     """The database cannot be opened or is locked; the message says which and why."""
+
+
+class EditConflict(DatelineError):
+    """Someone saved the article since this edit began: nothing was overwritten."""
+
+
+class NotAllowed(DatelineError):
+    """The signed-in user's role does not allow the action."""

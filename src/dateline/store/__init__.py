@@ -31,12 +31,28 @@ from dateline.model import (
     ProviderState,
     RelatedLink,
     Section,
+    Status,
     StoreUnavailable,
     Topic,
+    User,
     WeatherLocation,
 )
-from dateline.store import articles, intake, jobstate, migrate, related, sources, taxonomy, weather
+from dateline.store import (
+    articles,
+    audit,
+    editorial,
+    intake,
+    jobstate,
+    migrate,
+    related,
+    sources,
+    taxonomy,
+    users,
+    weather,
+)
 from dateline.store.articles import CorpusEntry, SaveResult
+from dateline.store.audit import AuditEntry
+from dateline.store.editorial import EditorState, NewsroomEntry, Revision
 from dateline.store.engine import make_engine
 from dateline.store.intake import Alternate, Fingerprint, TakeResult
 from dateline.store.sqlite import WRITE_OPTION
@@ -44,6 +60,10 @@ from dateline.store.sqlite import WRITE_OPTION
 __all__ = [
     "Alternate",
     "ArticlePage",
+    "AuditEntry",
+    "EditorState",
+    "NewsroomEntry",
+    "Revision",
     "CorpusEntry",
     "Fingerprint",
     "SaveResult",
@@ -412,6 +432,165 @@ class Store:
     def review_queue(self, limit: int = 100) -> list[int]:
         with self._read() as conn:
             return intake.review_queue(conn, limit)
+
+    # newsroom accounts
+    def add_user(self, user: User, now: datetime) -> User:
+        """Store a new account; ``ValueError`` when the e-mail is taken."""
+        with self._write() as conn:
+            if users.by_email(conn, user.email) is not None:
+                raise ValueError(f"{user.email} already has an account")
+            return users.add(conn, user, now)
+
+    def user(self, user_id: int) -> User | None:
+        with self._read() as conn:
+            return users.get(conn, user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        with self._read() as conn:
+            return users.by_email(conn, email)
+
+    def users(self) -> list[User]:
+        with self._read() as conn:
+            return users.all_users(conn)
+
+    def set_user_disabled(self, user_id: int, disabled: bool, now: datetime) -> None:
+        with self._write() as conn:
+            users.set_disabled(conn, user_id, disabled, now)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self._write() as conn:
+            users.set_password_hash(conn, user_id, password_hash)
+
+    def start_session(
+        self, token_hash: str, user_id: int, csrf_token: str, now: datetime, expires_at: datetime
+    ) -> None:
+        with self._write() as conn:
+            users.start_session(conn, token_hash, user_id, csrf_token, now, expires_at)
+
+    def session(self, token_hash: str, now: datetime) -> tuple[User, str] | None:
+        """The user signed in by this session and its CSRF token, if it is still good."""
+        with self._read() as conn:
+            return users.session(conn, token_hash, now)
+
+    def end_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            users.end_session(conn, token_hash)
+
+    def end_all_sessions(self, user_id: int, now: datetime) -> None:
+        with self._write() as conn:
+            users.end_all(conn, user_id, now)
+
+    def record_login_failure(self, email: str, address: str, now: datetime) -> None:
+        with self._write() as conn:
+            users.record_failure(conn, email, address, now)
+
+    def login_failures_since(self, email: str, address: str, since: datetime) -> list[datetime]:
+        with self._read() as conn:
+            return users.failures_since(conn, email, address, since)
+
+    def clear_login_failures(self, email: str, address: str) -> None:
+        with self._write() as conn:
+            users.clear_failures(conn, email, address)
+
+    # the editor
+    def editor_state(self, article_id: int) -> EditorState | None:
+        with self._read() as conn:
+            return editorial.state(conn, article_id)
+
+    def save_draft(
+        self,
+        article: Article,
+        markdown: str,
+        user: User,
+        expected_version: int | None,
+        now: datetime,
+        snapshot: dict[str, Any],
+        action: str,
+        autosave: bool = False,
+    ) -> tuple[int, int]:
+        """Save from the editor, keep the revision and audit it, in one transaction.
+
+        ``(article id, new lock version)``; ``EditConflict`` when someone saved since
+        ``expected_version``.
+        """
+        with self._write() as conn:
+            article_id, version = editorial.save_draft(
+                conn, article, markdown, user.id, expected_version
+            )
+            editorial.add_revision(conn, article_id, user.id, now, snapshot, autosave)
+            if not autosave:
+                _audit(conn, now, user, action, article_id, "")
+            return article_id, version
+
+    def set_article_status(
+        self, article_id: int, status: Status, user: User | None, now: datetime, detail: str = ""
+    ) -> None:
+        with self._write() as conn:
+            editorial.set_status(conn, article_id, status)
+            _audit(conn, now, user, f"status:{status.value}", article_id, detail)
+
+    def set_schedule(
+        self,
+        article_id: int,
+        publish_at: datetime | None,
+        unpublish_at: datetime | None,
+        user: User | None,
+        now: datetime,
+    ) -> None:
+        with self._write() as conn:
+            editorial.set_schedule(conn, article_id, publish_at, unpublish_at)
+            detail = f"publish {publish_at or '-'}; unpublish {unpublish_at or '-'}"
+            _audit(conn, now, user, "schedule", article_id, detail)
+
+    def due_schedules(self, now: datetime) -> tuple[list[int], list[int]]:
+        """``(to publish, to unpublish)`` whose scheduled time has come."""
+        with self._read() as conn:
+            return editorial.due(conn, now)
+
+    def revisions(self, article_id: int) -> list[Revision]:
+        with self._read() as conn:
+            return editorial.list_revisions(conn, article_id)
+
+    def touch_editor(self, article_id: int, user_id: int, now: datetime) -> None:
+        with self._write() as conn:
+            editorial.touch_editor(conn, article_id, user_id, now)
+
+    def other_editors(self, article_id: int, user_id: int, since: datetime) -> list[int]:
+        with self._read() as conn:
+            return editorial.other_editors(conn, article_id, user_id, since)
+
+    def newsroom_list(self, **filters: Any) -> tuple[list[NewsroomEntry], int]:
+        """The newsroom's article list (see ``editorial.newsroom_list`` for the filters)."""
+        with self._read() as conn:
+            return editorial.newsroom_list(conn, **filters)
+
+    # audit
+    def audit(
+        self,
+        user: User | None,
+        action: str,
+        article_id: int | None,
+        now: datetime,
+        detail: str = "",
+    ) -> None:
+        with self._write() as conn:
+            _audit(conn, now, user, action, article_id, detail)
+
+    def audit_entries(self, article_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        with self._read() as conn:
+            return audit.entries(conn, article_id, limit)
+
+
+def _audit(
+    conn: Connection,
+    now: datetime,
+    user: User | None,
+    action: str,
+    article_id: int | None,
+    detail: str,
+) -> None:
+    email = user.email if user is not None else "dateline (scheduler)"
+    audit.record(conn, now, user.id if user else None, email, action, article_id, detail)
 
 
 def open_store(url: str, *, apply_migrations: bool = True) -> Store:

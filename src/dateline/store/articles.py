@@ -84,7 +84,7 @@ def block_from_dict(data: dict[str, Any]) -> Block:
     )
 
 
-def _columns(article: Article) -> dict[str, Any]:
+def article_columns(article: Article) -> dict[str, Any]:
     return {
         "headline": article.headline,
         "deck": article.deck,
@@ -135,7 +135,7 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
         .mappings()
         .first()
     )
-    values = _columns(article)
+    values = article_columns(article)
     if row is None:
         slug = _free_slug(conn, article.slug)
         result = conn.execute(
@@ -156,7 +156,7 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
             return SaveResult(article_id, slug, "unchanged")
         conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
         outcome = "updated"
-    _save_people_and_topics(conn, article_id, article, fresh=outcome == "created")
+    save_people_and_topics(conn, article_id, article, fresh=outcome == "created")
     return SaveResult(article_id, slug, outcome)
 
 
@@ -168,12 +168,12 @@ def replace_content(conn: Connection, article_id: int, article: Article) -> None
     conn.execute(
         update(articles)
         .where(articles.c.id == article_id)
-        .values(uid=article.uid, **_columns(article))
+        .values(uid=article.uid, **article_columns(article))
     )
-    _save_people_and_topics(conn, article_id, article, fresh=False)
+    save_people_and_topics(conn, article_id, article, fresh=False)
 
 
-def _save_people_and_topics(
+def save_people_and_topics(
     conn: Connection, article_id: int, article: Article, *, fresh: bool
 ) -> None:
     if not fresh:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from dateline.model.limits import (
@@ -92,6 +93,12 @@ articles = Table(
     Column("source_url", String(MAX_URL), nullable=False, default=""),
     Column("source_item_id", String(MAX_URL), nullable=False, default=""),
     Column("canonical_url", String(MAX_URL), nullable=False, default=""),
+    # the newsroom's: the editor's Markdown, the optimistic-lock counter, the schedule
+    Column("body_markdown", Text, nullable=False, default=""),
+    Column("lock_version", Integer, nullable=False, default=0),
+    Column("publish_at", UTCDateTime()),
+    Column("unpublish_at", UTCDateTime()),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Index("ix_articles_status_published_at", "status", "published_at"),
     Index("ix_articles_section_id_published_at", "section_id", "published_at"),
 )
@@ -262,7 +269,86 @@ article_bands = Table(
     Index("ix_article_bands_article_id", "article_id"),
 )
 
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(MAX_NAME), nullable=False, unique=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sessions_valid_after", UTCDateTime()),
+)
+
+# a signed-in browser: the SHA-256 of its cookie's token, never the token itself
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(MAX_NAME), nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_email_address_failed_at", "email", "address", "failed_at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("user_email", String(MAX_NAME), nullable=False, default=""),
+    Column("action", String(40), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_log_article_id", "article_id"),
+    Index("ix_audit_log_at", "at"),
+)
+
+# every saved version of an article in the editor, whole, for the diff and restore
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("autosave", Boolean, nullable=False, default=False),
+    UniqueConstraint("article_id", "number"),
+)
+
+# who has an article open in the editor, refreshed while they edit
+article_editors = Table(
+    "article_editors",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE")),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("seen_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("article_id", "user_id"),
+)
+
 __all__ = [
+    "article_editors",
+    "audit_log",
+    "login_failures",
+    "revisions",
+    "sessions",
+    "users",
     "article_authors",
     "article_bands",
     "article_fingerprints",

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from dateline.ingest.blocks import html_to_blocks, single_line
 from dateline.ingest.structure import recognize
-from dateline.model import Article, Author, InvalidItem, Section, Source, Topic
+from dateline.model import Article, Author, Block, InvalidItem, Section, Source, Topic
 from dateline.model.limits import MAX_CREDIT_LINE, MAX_DATELINE, MAX_DECK, MAX_HEADLINE
 from dateline.model.slug import slugify
 
@@ -59,6 +59,11 @@ def parse_markdown(text: str, source: str) -> Article:
     fields = _front_matter(found.group(1), source)
     body_text = text[found.end() :]
     return _article(_Fields(fields, source), body_text)
+
+
+def markdown_blocks(text: str) -> tuple[Block, ...]:
+    """Body blocks of a CommonMark text, rendered and sanitized like an imported body."""
+    return html_to_blocks(_RENDERER.render(text))
 
 
 def _front_matter(block: str, source: str) -> dict[str, Any]:
@@ -148,7 +153,7 @@ def _article(fields: _Fields, body_text: str) -> Article:
     updated = fields.when("updated")
     source = _source(fields)
     canonical_url = fields.url("canonical_url", fields.values.get("canonical_url"))
-    blocks = html_to_blocks(_RENDERER.render(body_text))
+    blocks = markdown_blocks(body_text)
     if not blocks:
         raise InvalidItem(fields.source, "the body is empty: write it below the front matter")
     dateline, credit_line, body = recognize(blocks, credit_line=explicit_credit)
