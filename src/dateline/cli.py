@@ -668,15 +668,16 @@ def ingest(once: bool, force: bool) -> None:
     help="Seconds between checks for due sources.",
 )
 def worker(every: float) -> None:
-    """Poll ingest sources until stopped (what `dateline serve` also does in the background).
+    """Poll ingest sources and run the publishing schedule until stopped.
 
-    Any number of workers and servers can share one store: each source is polled by one
-    of them at a time.
+    `dateline serve` does the same in the background. Any number of workers and servers
+    can share one store: each source is polled by one of them at a time, and each
+    scheduled article is published once.
     """
     import asyncio
 
     from dateline.ingest.pipeline import process_owner
-    from dateline.jobs import ingest_fetcher, poll_forever
+    from dateline.jobs import ingest_fetcher, poll_forever, schedule_forever
 
     settings = load_settings()
     owner = process_owner()
@@ -684,7 +685,10 @@ def worker(every: float) -> None:
     async def run() -> None:
         with opened_store(settings) as store:
             async with ingest_fetcher(settings) as fetcher:
-                await poll_forever(store, fetcher, owner, every, on_report=_print_poll)
+                await asyncio.gather(
+                    poll_forever(store, fetcher, owner, every, on_report=_print_poll),
+                    schedule_forever(store),
+                )
 
     click.echo(f"dateline worker {owner}: polling sources every {every:g} s (Ctrl-C stops)")
     try:
@@ -746,6 +750,72 @@ def review_reject(article_ids: tuple[str, ...]) -> None:
         for article_id in ids:
             store.reject(article_id)
     click.echo(f"rejected {len(ids)}: {', '.join(str(i) for i in ids)}")
+
+
+@cli.group()
+def users() -> None:
+    """Newsroom accounts: add, list, disable."""
+
+
+@users.command(name="add")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["contributor", "editor", "admin"]),
+    help="What the account may do.",
+)
+@click.option("--name", default="", help="The name shown in the newsroom and in bylines.")
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    default=None,
+    help="Read the password from this file's first line ('-': standard input) instead of asking.",
+)
+def users_add(email: str, role: str, name: str, password_file: Any) -> None:
+    """Create an account for EMAIL (asks for the password unless --password-file is given)."""
+    from dateline.model import Role
+    from dateline.newsroom.accounts import MIN_PASSWORD, create_user
+
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"Password (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    settings = load_settings()
+    with opened_store(settings) as store:
+        user = create_user(store, email, name, Role(role), password, datetime.now(UTC))
+    click.echo(f"added {user.role.value} {user.email} ({user.name})")
+
+
+@users.command(name="list")
+def users_list() -> None:
+    """Every account: e-mail, name, role, and whether it is disabled."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        found = store.users()
+    if not found:
+        click.echo("no accounts yet: add one with `dateline users add EMAIL --role admin`")
+    for user in found:
+        state = "  DISABLED" if user.disabled else ""
+        click.echo(f"{user.email}  {user.name}  {user.role.value}{state}")
+
+
+@users.command(name="disable")
+@click.argument("email")
+@click.option("--enable", is_flag=True, help="Enable the account again instead.")
+def users_disable(email: str, enable: bool) -> None:
+    """Disable the account EMAIL: it can no longer sign in, and its sessions end."""
+    settings = load_settings()
+    with opened_store(settings) as store:
+        user = store.user_by_email(email)
+        if user is None or user.id is None:
+            raise DatelineError(f"no account {email!r} (see `dateline users list`)")
+        store.set_user_disabled(user.id, not enable, datetime.now(UTC))
+    click.echo(f"{'enabled' if enable else 'disabled'} {user.email}")
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
-"""Background work, built from the settings: the weather refresh and ingest polling.
+"""Background work, built from the settings: weather refresh, ingest polling, the schedule.
 
 ``ingest_fetcher(settings)`` is the fetcher ingest polls with (limits from the settings,
 a User-Agent naming the site) and ``poll_forever`` the loop that ``dateline serve`` runs
 in the background and ``dateline worker`` runs alone: every ``every`` seconds it polls
-the sources that are due, each leased to one process at a time.
+the sources that are due, each leased to one process at a time. ``schedule_forever``
+publishes and unpublishes scheduled articles at their time (at start first, so what
+came due while dateline was down goes live at once).
 
 ``weather_refresher(settings, store)`` builds the providers the settings ask for over one
 shared HTTP client and yields a ``Refresher`` (or ``None`` with the weather off). A
@@ -26,6 +28,7 @@ from dateline import __version__
 from dateline.config import Settings
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.pipeline import PollReport, poll_due
+from dateline.newsroom.schedule import EVERY_SECONDS, run_due
 from dateline.store import Store
 from dateline.weather.base import WeatherProvider, make_client
 from dateline.weather.metno import MetNorway
@@ -133,4 +136,20 @@ async def poll_forever(
             raise
         except Exception:
             log.exception("ingest: poll cycle failed")
+        await asyncio.sleep(every)
+
+
+async def schedule_forever(store: Store, every: float = EVERY_SECONDS) -> None:
+    """Run the publishing schedule now, then every ``every`` seconds, until cancelled."""
+    while True:
+        try:
+            published, unpublished = await asyncio.to_thread(run_due, store)
+            for article_id in published:
+                log.info("schedule: published article %s", article_id)
+            for article_id in unpublished:
+                log.info("schedule: unpublished article %s", article_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("schedule: run failed")
         await asyncio.sleep(every)

@@ -35,7 +35,7 @@ from dateline.model.errors import (
     StoreUnavailable,
 )
 from dateline.model.feed_source import FeedSource
-from dateline.model.user import Permission, Role, User
+from dateline.model.user import Permission, Role, User, allowed_roles
 from dateline.model.weather import Observation, ProviderState, WeatherLocation
 
 __all__ = [
@@ -63,4 +63,5 @@ __all__ = [
     "Topic",
     "User",
     "WeatherLocation",
+    "allowed_roles",
 ]

@@ -56,6 +56,11 @@ def allowed(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
 
 
+def allowed_roles(permission: Permission) -> set[Role]:
+    """The roles that carry ``permission``."""
+    return {role for role in Role if allowed(role, permission)}
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     """A newsroom account. ``password_hash`` is an argon2id hash, never the password."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def authenticate(store: Store, email: str, password: str, address: str, now: dat
     recent = store.login_failures_since(email, address, now - FAILURE_WINDOW)
     if len(recent) >= MAX_FAILURES:
         wait = recent[-MAX_FAILURES] + FAILURE_WINDOW - now
-        minutes = max(1, int(wait.total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise SignInRefused(
             f"too many failed sign-ins for this account: try again in {minutes} minutes"
         )

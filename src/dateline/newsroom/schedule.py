@@ -17,16 +17,17 @@ EVERY_SECONDS = 5.0
 
 
 def run_due(store: Store, now: datetime | None = None) -> tuple[list[int], list[int]]:
-    """Publish and unpublish what is due at ``now``; ``(published, unpublished)`` ids."""
+    """Publish and unpublish what is due at ``now``; ``(published, unpublished)`` ids.
+
+    Each article is claimed with one atomic status change first, so with several
+    processes running the schedule each article is published (and audited) once.
+    """
     when = now or datetime.now(UTC)
     to_publish, to_unpublish = store.due_schedules(when)
-    published: list[int] = []
-    for article_id in to_publish:
-        publishing.publish(store, [article_id], when)
-        store.audit(None, "publish (scheduled)", article_id, when)
-        published.append(article_id)
-    for article_id in to_unpublish:
+    published = [i for i in to_publish if store.claim_due(i, True, when)]
+    if published:
+        publishing.publish(store, published, when)  # related lists (and more) follow
+    unpublished = [i for i in to_unpublish if store.claim_due(i, False, when)]
+    for article_id in unpublished:
         publishing.unpublish(store, article_id)
-        store.set_schedule(article_id, None, None, None, when)
-        store.audit(None, "unpublish (scheduled)", article_id, when)
-    return published, to_unpublish
+    return published, unpublished

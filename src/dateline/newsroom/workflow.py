@@ -79,7 +79,9 @@ def publish_now(store: Store, user: User, article_id: int, now: datetime) -> Non
     if article.status is Status.REJECTED:
         raise DatelineError("a rejected item cannot be published")
     publishing.publish(store, [article_id], now)
-    store.set_schedule(article_id, None, _unpublish_at(store, article_id), user, now)
+    state = store.editor_state(article_id)
+    if state is not None and state.publish_at is not None:  # published early: drop the time
+        store.set_schedule(article_id, None, state.unpublish_at, user, now)
     store.audit(user, "publish", article_id, now)
 
 
@@ -153,8 +155,3 @@ def review(store: Store, user: User, article_id: int, approve: bool, now: dateti
     else:
         store.reject(article_id)
         store.audit(user, "reject", article_id, now)
-
-
-def _unpublish_at(store: Store, article_id: int) -> datetime | None:
-    state = store.editor_state(article_id)
-    return state.unpublish_at if state else None

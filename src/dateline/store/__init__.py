@@ -547,6 +547,15 @@ class Store:
         with self._read() as conn:
             return editorial.due(conn, now)
 
+    def claim_due(self, article_id: int, publish: bool, now: datetime) -> bool:
+        """Take one due schedule (``editorial.claim_due``); False when another process did."""
+        with self._write() as conn:
+            won = editorial.claim_due(conn, article_id, publish, now)
+            if won:
+                action = "publish (scheduled)" if publish else "unpublish (scheduled)"
+                _audit(conn, now, None, action, article_id, "")
+            return won
+
     def revisions(self, article_id: int) -> list[Revision]:
         with self._read() as conn:
             return editorial.list_revisions(conn, article_id)

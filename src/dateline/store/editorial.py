@@ -152,6 +152,35 @@ def due(conn: Connection, now: datetime) -> tuple[list[int], list[int]]:
     return to_publish, [int(i) for i in unpublish]
 
 
+def claim_due(conn: Connection, article_id: int, publish: bool, now: datetime) -> bool:
+    """Flip one due article's status (scheduled → published, or published → unpublished)
+    with one atomic ``UPDATE``: of several processes running the schedule, one wins."""
+    if publish:
+        result = conn.execute(
+            update(articles)
+            .where(
+                articles.c.id == article_id,
+                articles.c.status == Status.SCHEDULED.value,
+                articles.c.publish_at <= now,
+            )
+            .values(
+                status=Status.PUBLISHED.value,
+                published_at=func.coalesce(articles.c.published_at, now),
+            )
+        )
+    else:
+        result = conn.execute(
+            update(articles)
+            .where(
+                articles.c.id == article_id,
+                articles.c.status == Status.PUBLISHED.value,
+                articles.c.unpublish_at <= now,
+            )
+            .values(status=Status.UNPUBLISHED.value, unpublish_at=None)
+        )
+    return bool(result.rowcount)
+
+
 def add_revision(
     conn: Connection,
     article_id: int,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,7 +21,8 @@ from starlette.responses import Response
 
 from dateline.config import Settings
 from dateline.ingest.pipeline import process_owner
-from dateline.jobs import ingest_fetcher, poll_forever, weather_refresher
+from dateline.jobs import ingest_fetcher, poll_forever, schedule_forever, weather_refresher
+from dateline.newsroom.schedule import run_due
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
 from dateline.weather.refresh import run_forever
@@ -62,10 +64,9 @@ async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack)
     stack.push_async_callback(stop)
 
 
-async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
-    """Poll the ingest sources in the background until the app stops."""
-    fetcher = await stack.enter_async_context(ingest_fetcher(settings))
-    task = asyncio.create_task(poll_forever(store, fetcher, process_owner()), name="ingest")
+async def start_task(work: Coroutine[Any, Any, None], name: str, stack: AsyncExitStack) -> None:
+    """Run ``work`` in the background until the app stops."""
+    task = asyncio.create_task(work, name=name)
 
     async def stop() -> None:
         task.cancel()
@@ -75,14 +76,21 @@ async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) 
     stack.push_async_callback(stop)
 
 
+async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
+    """Poll the ingest sources in the background until the app stops."""
+    fetcher = await stack.enter_async_context(ingest_fetcher(settings))
+    await start_task(poll_forever(store, fetcher, process_owner()), "ingest", stack)
+
+
 def create_app(
     settings: Settings, store: Store | None = None, background: bool = True
 ) -> Starlette:
     """A fresh site for ``settings``; pass ``store`` to share one already open.
 
     With ``background`` (the default), the lifespan also runs the background jobs (the
-    weather refresh, and ingest polling unless ``DATELINE_INGEST=0``); tests that drive
-    jobs themselves pass ``False``.
+    publishing schedule, run once before serving so what came due while dateline was down
+    goes live at start; the weather refresh; ingest polling unless ``DATELINE_INGEST=0``);
+    tests that drive jobs themselves pass ``False``.
     """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
@@ -93,6 +101,8 @@ def create_app(
             if owned:
                 stack.callback(site_store.close)
             if background:
+                run_due(site_store)  # what came due while dateline was down, before serving
+                await start_task(schedule_forever(site_store), "schedule", stack)
                 await start_weather(settings, site_store, stack)
                 if settings.ingest:
                     await start_ingest(settings, site_store, stack)

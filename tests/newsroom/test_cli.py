@@ -1,0 +1,89 @@
+"""``dateline users`` as an operator runs it: real processes, both databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dateline.model import Role
+from dateline.store import open_store
+
+
+def env_for(database_url: str, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
+    env.update(DATELINE_DATA_DIR=str(tmp_path), DATELINE_DATABASE_URL=database_url)
+    return env
+
+
+def dateline(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dateline", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_users_add_list_disable(database_url: str, tmp_path: Path) -> None:
+    env = env_for(database_url, tmp_path)
+    secret = tmp_path / "password.txt"
+    secret.write_text("a long enough password\n")
+    added = dateline(
+        env,
+        "users",
+        "add",
+        "ed@example.org",
+        "--role",
+        "editor",
+        "--name",
+        "Ed Itor",
+        "--password-file",
+        str(secret),
+    )
+    assert added.returncode == 0, added.stderr
+    assert "added editor ed@example.org (Ed Itor)" in added.stdout
+    prompted = dateline(
+        env,
+        "users",
+        "add",
+        "co@example.org",
+        "--role",
+        "contributor",
+        stdin="another long password\nanother long password\n",
+    )
+    assert prompted.returncode == 0, prompted.stderr
+    short = dateline(
+        env,
+        "users",
+        "add",
+        "x@example.org",
+        "--role",
+        "admin",
+        "--password-file",
+        "-",
+        stdin="short\n",
+    )
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+    again = dateline(
+        env, "users", "add", "ED@example.org", "--role", "admin", "--password-file", str(secret)
+    )
+    assert again.returncode == 1 and "already has an account" in again.stderr
+
+    listed = dateline(env, "users", "list").stdout
+    assert "ed@example.org  Ed Itor  editor" in listed and "co@example.org" in listed
+    assert dateline(env, "users", "disable", "co@example.org").returncode == 0
+    assert "co@example.org  co  contributor  DISABLED" in dateline(env, "users", "list").stdout
+    missing = dateline(env, "users", "disable", "nobody@example.org")
+    assert missing.returncode == 1 and "no account" in missing.stderr
+
+    store = open_store(database_url, apply_migrations=False)
+    try:
+        user = store.user_by_email("ed@example.org")
+        assert user is not None and user.role is Role.EDITOR
+        assert user.password_hash.startswith("$argon2id$")
+    finally:
+        store.close()
