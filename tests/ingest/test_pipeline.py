@@ -332,3 +332,14 @@ def test_a_ninjs_item_and_a_json_feed_over_http(
     assert "contributed to this report" in wire.credit_line
     german = by_language["de"]
     assert german.published_at == datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+
+
+def test_the_same_text_months_apart_is_a_story_of_its_own(
+    newsroom: Store, replay_server: ReplayServer
+) -> None:
+    spring = Entry("t-1", "Weekly market report", list(STORY), "", BASE_TIME - timedelta(days=90))
+    autumn = Entry("t-2", "Weekly market report", list(STORY), "", BASE_TIME)
+    replay_server.route("/template.xml", Reply(200, rss("Markets", [spring, autumn])))
+    add(newsroom, f"{replay_server.url}/template.xml")
+    [report] = poll(newsroom)
+    assert (report.created, report.alternates) == (2, 0)

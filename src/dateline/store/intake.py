@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
 
 from dateline.model import Article, Status
 from dateline.store.articles import replace_content, save_article
@@ -30,6 +30,7 @@ INGEST_LOCK = 0x64617465  # the advisory lock key of ingest writes ("date")
 PRIMARY = "primary"
 ALTERNATE = "alternate"
 ALIAS = "alias"  # the same page (same URL) under another identity
+COPY_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +104,26 @@ def _copy_of(
     conn: Connection,
     fingerprint: Fingerprint,
     same_story: Callable[[bytes, bytes], bool],
+    published_at: datetime | None,
 ) -> int | None:
-    """The article whose stored fingerprint marks it as the same story, oldest first."""
+    """The article whose stored fingerprint marks it as the same story, oldest first.
+
+    Only articles published within ``COPY_WINDOW`` of the item are candidates: syndicated
+    copies of one story run within days, while a weekly report written from the same
+    template months later is a story of its own.
+    """
+    query = select(bands.c.article_id).where(bands.c.key.in_(fingerprint.keys))
+    if published_at is not None:
+        query = query.join(articles, articles.c.id == bands.c.article_id).where(
+            or_(
+                articles.c.published_at.is_(None),
+                articles.c.published_at.between(
+                    published_at - COPY_WINDOW, published_at + COPY_WINDOW
+                ),
+            )
+        )
     candidates = (
-        select(bands.c.article_id)
-        .where(bands.c.key.in_(fingerprint.keys))
-        .group_by(bands.c.article_id)
+        query.group_by(bands.c.article_id)
         .order_by(func.count().desc(), bands.c.article_id)
         .limit(50)
         .subquery()
@@ -166,7 +181,7 @@ def take(
             _record(conn, article, int(same_page.article_id), ALIAS, source_id, now)
             return TakeResult(int(same_page.article_id), "unchanged")
     if fingerprint is not None:
-        original = _copy_of(conn, fingerprint, same_story)
+        original = _copy_of(conn, fingerprint, same_story, article.published_at)
         if original is not None:
             if _earlier(conn, original, article):
                 # the original arrived after a copy of it: it takes the article over
