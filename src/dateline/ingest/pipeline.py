@@ -25,7 +25,9 @@ One poll of one source (``poll_source``):
    (doubling, or the server's ``Retry-After`` when longer).
 
 A failing source never stops the others: ``poll_due`` polls every due source, a few at a
-time, and returns one report each.
+time, and returns one report each. Parsing, storing and publishing run in worker threads
+(``asyncio.to_thread``), so the fetches of the other sources in flight are never stalled
+behind them (a stalled fetch would run into its deadline and fail a healthy source).
 """
 
 from __future__ import annotations
@@ -117,7 +119,10 @@ async def poll_due(
     """Poll every source that is due (every source with ``force``), a few at a time."""
     when = now or datetime.now(UTC)
     free_dead_leases(store, when)
-    ids = [s.id for s in store.sources() if s.id is not None] if force else store.due_sources(when)
+    if force:
+        ids = [s.id for s in store.sources() if s.id is not None]
+    else:
+        ids = store.due_sources(when, limit=100_000)
     gate = asyncio.Semaphore(CONCURRENT_SOURCES)
 
     async def one(source_id: int) -> PollReport | None:
@@ -158,8 +163,12 @@ async def poll_source(
         _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
         return report
     try:
-        parsed = parse_feed(
-            fetched.body, url=fetched.url, content_type=fetched.content_type, section=source.section
+        parsed = await asyncio.to_thread(
+            parse_feed,
+            fetched.body,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            section=source.section,
         )
     except InvalidItem as exc:
         return _failed(store, report, owner, str(exc), None)
@@ -169,13 +178,13 @@ async def poll_source(
     report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
     sections: dict[str, Section | None] = {}
     for item in parsed.items:
-        article = _in_section(store, source, item, sections, report)
+        article = await asyncio.to_thread(_in_section, store, source, item, sections, report)
         if article is None:
             continue
         if source.full_text and item.summary_only and article.canonical_url:
             article = await _with_full_text(fetcher, article, report)
-        _take(store, source, article, report)
-    _publish_waiting(store, report)
+        await asyncio.to_thread(_take, store, source, article, report)
+    await asyncio.to_thread(_publish_waiting, store, report)
     _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
     return report
 
@@ -212,8 +221,8 @@ async def _with_full_text(fetcher: Fetcher, article: Article, report: PollReport
     except FetchError as exc:
         report.problems.append(f"{article.uid}: full text not fetched: {exc}")
         return article
-    main = extract_main_html(page.body, url=page.url, charset=page.charset)
-    blocks = html_to_blocks(main, page.url) if main else ()
+    main = await asyncio.to_thread(extract_main_html, page.body, url=page.url, charset=page.charset)
+    blocks = await asyncio.to_thread(html_to_blocks, main, page.url) if main else ()
     if not blocks:
         report.problems.append(f"{article.uid}: no main text found at {url}")
         return article
