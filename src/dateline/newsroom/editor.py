@@ -80,14 +80,17 @@ def form_of(article: Article, markdown: str) -> EditorForm:
     """The form showing a stored article (its Markdown, or its blocks as HTML paragraphs)."""
     body = markdown or "\n\n".join(_block_markdown(b) for b in article.body)
     image = next((b for b in article.body[:1] if b.kind is BlockKind.IMAGE), None)
+    # A dateline or credit line the Markdown itself carries stays in the body only: shown
+    # in its own field as well, it would win over the body's when the body is edited.
+    own_dateline, own_credit, _ = recognize(markdown_blocks(markdown)) if markdown else ("", "", ())
     return EditorForm(
         {
             "headline": article.headline,
             "deck": article.deck,
-            "dateline": article.dateline,
+            "dateline": "" if article.dateline == own_dateline else article.dateline,
             "body": body,
             "bylines": "\n".join(a.name for a in article.bylines),
-            "credit_line": article.credit_line,
+            "credit_line": "" if article.credit_line == own_credit else article.credit_line,
             "section": article.section.slug,
             "topics": ", ".join(t.name for t in article.topics),
             "image_url": image.src if image and not markdown else "",
