@@ -1,6 +1,7 @@
 """Resident memory of a serving process that holds the related-articles index, and no more.
 
-    python -m benchmarks.related_memory DOCUMENTS.jsonl --fresh 200
+    python -m benchmarks.related_memory DOCUMENTS.jsonl --archive 100000 --fresh 200
+    python -m benchmarks.related_memory /tmp/docs.jsonl --archive 100000 --generate
 
 ``benchmarks.related`` writes its generated archive to a JSON Lines file (one
 ``Document`` a line, archive first, then ``--fresh`` new articles) and runs this script in
@@ -14,7 +15,7 @@ the benchmark's corpus:
 3. each fresh article added and its list asked for (the publish path), then every
    article's list computed with ``similar_many`` in blocks whose results are dropped (the
    state after a full rebuild: every neighbourhood settled): VmRSS after it;
-4. the process's peak (``ru_maxrss``) over all of it.
+4. the process's peak (``VmHWM``) over all of it.
 
 It prints one JSON object. The target (issue #4) is at most 1 GB at 100k articles.
 """
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -45,8 +45,15 @@ def vm_rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set so far, in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set so far, in MiB (``VmHWM``).
+
+    Not ``ru_maxrss``: Linux carries that across ``exec`` from the process that forked
+    this one, so a child of a big benchmark process would report the parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def write_documents(documents: Any, path: Path) -> int:
@@ -131,7 +138,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("documents", type=Path, help="JSON Lines file of documents")
     parser.add_argument("--archive", type=int, required=True, help="how many form the archive")
     parser.add_argument("--fresh", type=int, default=200, help="new articles after it (200)")
+    parser.add_argument(
+        "--generate",
+        action="store_true",
+        help="write the benchmark archive of --archive articles to DOCUMENTS first "
+        "(benchmarks.corpus, seed 7), in a process of its own",
+    )
     args = parser.parse_args(argv)
+    if args.generate:
+        import subprocess
+
+        code = (
+            "from benchmarks.corpus import generate; "
+            "from benchmarks.related_memory import write_documents; "
+            f"c = generate({args.archive}, 7, fresh={args.fresh}); "
+            f"write_documents([*c.documents(), *c.fresh_documents()[:{args.fresh}]], "
+            f"__import__('pathlib').Path({str(args.documents)!r}))"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
     print(json.dumps(measure(args.documents, args.archive, args.fresh)))
     return 0
 
