@@ -116,6 +116,7 @@ def measure(path: Path, archive: int, fresh: int) -> dict[str, Any]:
         gc.collect()
         out["build_s"] = round(time.perf_counter() - started, 1)
         out["rss_after_build_mb"] = round(vm_rss_mb(), 1)
+        out["peak_after_build_mb"] = round(peak_rss_mb(), 1)
 
         for doc in read_documents(path, archive, fresh):
             index.add(doc)

@@ -60,11 +60,24 @@ def body_text(browser: Any) -> str:
     return str(browser.find_element("tag name", "body").text)
 
 
+def submit(browser: Any, element: Any) -> None:
+    """Click a submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 20).until(
+        lambda driver: driver.execute_script("return document.readyState") == "complete"
+    )
+
+
 def sign_in(browser: Any, site: Site, email: str, password: str = PASSWORD) -> None:
     browser.get(site.url + "/newsroom/login")
     browser.find_element("id", "login-email").send_keys(email)
     browser.find_element("id", "login-password").send_keys(password)
-    browser.find_element("css selector", "form.nr-form button[type=submit]").click()
+    submit(browser, browser.find_element("css selector", "form.nr-form button[type=submit]"))
 
 
 def button(browser: Any, value: str) -> Any:
@@ -91,8 +104,14 @@ def test_an_editor_writes_previews_publishes_and_reads_it_on_the_site(
 
     editor_window = browser.current_window_handle
     button(browser, "preview").click()  # opens in a new tab, the editor stays as it is
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda driver: len(driver.window_handles) == 2)
     [preview_window] = [w for w in browser.window_handles if w != editor_window]
     browser.switch_to.window(preview_window)
+    WebDriverWait(browser, 20).until(
+        lambda driver: "Ferry pier to reopen" in driver.find_element("tag name", "body").text
+    )
     preview = body_text(browser)
     assert "Ferry pier to reopen" in preview
     assert f"PORTLAND, Maine — {OPENING}" in preview
@@ -100,11 +119,10 @@ def test_an_editor_writes_previews_publishes_and_reads_it_on_the_site(
     browser.close()
     browser.switch_to.window(editor_window)
 
-    button(browser, "publish").click()
+    submit(browser, button(browser, "publish"))
     assert "Published." in body_text(browser)
     browser.get(site.url + "/")
-    link = browser.find_element("link text", "Ferry pier to reopen")
-    link.click()
+    submit(browser, browser.find_element("link text", "Ferry pier to reopen"))
     page = body_text(browser)
     assert "Ferry pier to reopen" in page
     assert f"PORTLAND, Maine — {OPENING}" in page
@@ -121,7 +139,7 @@ def test_a_contributor_has_no_publish_button(browser: Any, site: Site) -> None:
     write(browser, site, "Rita's harbor draft")
     assert "publish" not in buttons(browser)
     assert "save" in buttons(browser) and "preview" in buttons(browser)
-    button(browser, "save").click()
+    submit(browser, button(browser, "save"))
     assert "Saved." in body_text(browser)
     shown = buttons(browser)
     assert "submit" in shown
@@ -133,7 +151,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(browser: Any, site: Sit
     sign_in(browser, site, EDITOR)
     write(browser, site, "Should never be saved")
     browser.execute_script("document.querySelector('#editor input[name=csrf_token]').remove();")
-    button(browser, "save").click()
+    submit(browser, button(browser, "save"))
     text = body_text(browser)
     assert "Not allowed" in text and "security token" in text
     store = open_store(site.database_url)

@@ -27,7 +27,9 @@ One poll of one source (``poll_source``):
 A failing source never stops the others: ``poll_due`` polls every due source, a few at a
 time, and returns one report each. Parsing, storing and publishing run in worker threads
 (``asyncio.to_thread``), so the fetches of the other sources in flight are never stalled
-behind them (a stalled fetch would run into its deadline and fail a healthy source).
+behind them (a stalled fetch would run into its deadline and fail a healthy source);
+one thread of the process stores at a time, so threads never wait on each other inside
+the database's busy timeout.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ import asyncio
 import logging
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from dateline import publish as publishing
 from dateline.ingest.blocks import html_to_blocks
@@ -54,6 +58,10 @@ from dateline.related.duplicates import fingerprint, same_story
 from dateline.store import Fingerprint, Store
 
 log = logging.getLogger("dateline.ingest")
+
+# one thread of this process stores at a time: the database takes one writer anyway, and
+# threads queueing here do not use up the database's busy timeout waiting for each other
+_STORING = threading.Lock()
 
 LEASE = timedelta(minutes=10)  # longer than any poll may take; an expired lease is free
 CONCURRENT_SOURCES = 8
@@ -183,10 +191,16 @@ async def poll_source(
             continue
         if source.full_text and item.summary_only and article.canonical_url:
             article = await _with_full_text(fetcher, article, report)
-        await asyncio.to_thread(_take, store, source, article, report)
-    await asyncio.to_thread(_publish_waiting, store, report)
+        await asyncio.to_thread(_stored, _take, store, source, article, report)
+    await asyncio.to_thread(_stored, _publish_waiting, store, report)
     _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
     return report
+
+
+def _stored(work: Callable[..., None], *args: Any) -> None:
+    """Run one storing step under this process's store lock."""
+    with _STORING:
+        work(*args)
 
 
 def _in_section(

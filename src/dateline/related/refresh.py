@@ -27,7 +27,9 @@ REBUILD_JOB = "related-rebuild"
 PINNED = {"pinned": 1.0}
 
 _indexes: weakref.WeakKeyDictionary[Store, RelatedIndex] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+# one thread at a time uses a process's indexes (the ranking's arrays are not thread-safe:
+# the scheduler, ingest and web requests may publish from different threads)
+_lock = threading.RLock()
 
 Entry = tuple[int, float, Mapping[str, float]]
 
@@ -119,27 +121,29 @@ def refresh(store: Store, article_ids: Sequence[int]) -> int:
     """
     if not article_ids:
         return 0
-    index = index_for(store)
-    for entry in store.published_corpus(list(article_ids)):
-        index.add(document_for(entry))
-    fresh = [i for i in article_ids if i in index]
-    touched = set(fresh)
-    for article_id in fresh:
-        touched.update(s.id for s in index.similar(article_id, NEIGHBOURS))
-    lists = _lists(store, index, sorted(touched))
-    store.replace_related(lists)
-    return len(lists)
+    with _lock:
+        index = index_for(store)
+        for entry in store.published_corpus(list(article_ids)):
+            index.add(document_for(entry))
+        fresh = [i for i in article_ids if i in index]
+        touched = set(fresh)
+        for article_id in fresh:
+            touched.update(s.id for s in index.similar(article_id, NEIGHBOURS))
+        lists = _lists(store, index, sorted(touched))
+        store.replace_related(lists)
+        return len(lists)
 
 
 def withdraw(store: Store, article_id: int) -> int:
     """After an unpublish: drop the article from the index and redo the lists that showed it."""
-    index = index_for(store)
-    if article_id in index:
-        index.remove(article_id)
-    affected = [i for i in store.listed_in(article_id) if i != article_id]
-    lists = _lists(store, index, affected)
-    store.replace_related(lists)
-    return len(lists)
+    with _lock:
+        index = index_for(store)
+        if article_id in index:
+            index.remove(article_id)
+        affected = [i for i in store.listed_in(article_id) if i != article_id]
+        lists = _lists(store, index, affected)
+        store.replace_related(lists)
+        return len(lists)
 
 
 def rebuild(
@@ -155,6 +159,17 @@ def rebuild(
     saved article unless ``restart``. Returns (lists written now, articles skipped as
     already done).
     """
+    with _lock:
+        return _rebuild(store, progress, batch, restart, now)
+
+
+def _rebuild(
+    store: Store,
+    progress: Callable[[int], None] | None,
+    batch: int,
+    restart: bool,
+    now: Callable[[], datetime],
+) -> tuple[int, int]:
     if restart:
         store.clear_job_state(REBUILD_JOB)
     state = store.job_state(REBUILD_JOB) or {}

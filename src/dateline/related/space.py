@@ -26,7 +26,7 @@ Row = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 DELTA_MIN = 512
 DELTA_SHARE = 0.02
 DEAD_SHARE = 0.2
-SEARCH_BLOCK = 256
+SEARCH_BLOCK = 64  # queries per sparse product: bounds the product's transient memory
 
 
 class TermSpace:

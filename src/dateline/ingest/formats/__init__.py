@@ -9,6 +9,7 @@ Modules:
 - ``newsml``: IPTC NewsML-G2 news items and messages (and NewsML 1.x), read safely.
 - ``syndication``: ``parse_feed``, which tells the format of a fetched document and
   reads it with the right parser.
+- ``kinds``: how messages name a JSON value's type.
 - ``webpage``: the main text of an article's web page (trafilatura), for full text.
 
 Each parser raises ``InvalidItem`` naming the file or URL and the field at fault; none of

@@ -27,6 +27,7 @@ from typing import Any
 
 from dateline.ingest.blocks import single_line
 from dateline.ingest.formats.entry import FeedDocument, FeedEntry, http_url, text_html
+from dateline.ingest.formats.kinds import json_kind
 from dateline.model import InvalidItem
 
 VERSIONS = {
@@ -65,7 +66,7 @@ def read_json_feed(document: dict[str, Any], *, url: str) -> FeedDocument:
     for index, raw in enumerate(items):
         try:
             if not isinstance(raw, dict):
-                raise InvalidItem(f"{url} item {index}", f"must be an object, not {_kind(raw)}")
+                raise InvalidItem(f"{url} item {index}", f"must be an object, not {json_kind(raw)}")
             entries.append(_entry(_Item(raw, f"{url} item {index}"), feed, warnings))
         except InvalidItem as exc:
             where = f"field '{exc.field}' " if exc.field else ""
@@ -106,7 +107,7 @@ class _Item:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise self.error(field, f"must be a string, not {_kind(value)}")
+            raise self.error(field, f"must be a string, not {json_kind(value)}")
         return value
 
     def when(self, field: str, warnings: list[str]) -> datetime | None:
@@ -128,7 +129,7 @@ def _entry(item: _Item, feed: _Feed, warnings: list[str]) -> FeedEntry:
     if isinstance(ident, int | float) and not isinstance(ident, bool):
         ident = str(ident)
     elif ident is not None and not isinstance(ident, str):
-        raise item.error("id", f"must be a string, not {_kind(ident)}")
+        raise item.error("id", f"must be a string, not {json_kind(ident)}")
     link = http_url(item.text("url"), feed.url) or http_url(item.text("external_url"), feed.url)
     content = item.text("content_html")
     if not content.strip():
@@ -160,12 +161,12 @@ def _item_authors(item: _Item) -> tuple[str, ...]:
     entries = value if field == "authors" else [value]
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         wanted = "a list of objects" if field == "authors" else "an object"
-        raise item.error(field, f"must be {wanted}, not {_kind(value)}")
+        raise item.error(field, f"must be {wanted}, not {json_kind(value)}")
     names: list[str] = []
     for entry in entries:
         name = entry.get("name")
         if name is not None and not isinstance(name, str):
-            raise item.error(field, f"'name' must be a string, not {_kind(name)}")
+            raise item.error(field, f"'name' must be a string, not {json_kind(name)}")
         if name and name.strip():
             names.append(single_line(name))
     return tuple(names)
@@ -176,7 +177,7 @@ def _tags(item: _Item) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise item.error("tags", f"must be a list of strings, not {_kind(value)}")
+        raise item.error("tags", f"must be a list of strings, not {json_kind(value)}")
     return tuple(tag for tag in value if tag.strip())
 
 
@@ -191,17 +192,3 @@ def _loose(document: dict[str, Any], key: str) -> str:
     """A feed-level string field; any other type counts as absent."""
     value = document.get(key)
     return value if isinstance(value, str) else ""
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    if value is None:
-        return "null"
-    return "a string"

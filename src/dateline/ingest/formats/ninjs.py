@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dateline.ingest.blocks import html_to_blocks, single_line, text_to_blocks
+from dateline.ingest.formats.kinds import json_kind
 from dateline.ingest.structure import recognize
 from dateline.model import Article, Author, Block, BlockKind, InvalidItem, Section, Source, Topic
 from dateline.model.limits import MAX_CREDIT_LINE, MAX_DATELINE, MAX_DECK, MAX_HEADLINE
@@ -118,7 +119,7 @@ def parse_ninjs(data: bytes, source: str) -> NinjsResult:
     for index, raw in enumerate(items):
         try:
             if not isinstance(raw, dict):
-                raise InvalidItem(source, f"must be a JSON object, not {_kind_of(raw)}")
+                raise InvalidItem(source, f"must be a JSON object, not {json_kind(raw)}")
             outcome = _parse_item(_Item(raw, source), source)
         except InvalidItem as exc:
             if not listed:
@@ -182,7 +183,7 @@ class _Item:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise self.error(name, f"must be a string, not {_kind_of(value)}")
+            raise self.error(name, f"must be a string, not {json_kind(value)}")
         return value
 
     def entries(self, name: str) -> list[dict[str, Any]]:
@@ -193,7 +194,7 @@ class _Item:
         if isinstance(value, dict):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-            raise self.error(name, f"must be a list of objects, not {_kind_of(value)}")
+            raise self.error(name, f"must be a list of objects, not {json_kind(value)}")
         return [_lowered(entry) for entry in value]
 
     def entry_text(self, name: str, entry: dict[str, Any], key: str) -> str:
@@ -201,7 +202,7 @@ class _Item:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise self.error(name, f"'{key}' must be a string, not {_kind_of(value)}")
+            raise self.error(name, f"'{key}' must be a string, not {json_kind(value)}")
         return value
 
     def when(self, name: str) -> datetime | None:
@@ -422,17 +423,3 @@ def _lowered(mapping: dict[str, Any]) -> dict[str, Any]:
 
 def _same_text(inline: str, text: str) -> bool:
     return strip_tags(inline).casefold() == text.casefold()
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    if value is None:
-        return "null"
-    return "a string"
