@@ -24,12 +24,10 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,6 +47,7 @@ from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from benchmarks.archive import generate_archive
+from benchmarks.machine import machine
 from dateline.config import Settings
 from dateline.model import Article, Observation
 from dateline.store import Store, open_store
@@ -450,25 +449,6 @@ def bench_database(
 # -- report ------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model or platform.processor(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "os": platform.platform(),
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
-    }
-
-
 def print_table(report: dict[str, Any]) -> None:
     params = report["params"]
     print(
@@ -542,7 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGALRM, out_of_time)
     signal.signal(signal.SIGTERM, out_of_time)
     signal.alarm(seconds)
-    report: dict[str, Any] = {"machine": machine(), "params": vars(args) | {"budget_s": seconds}}
+    report: dict[str, Any] = {
+        "machine": machine(with_sqlite=True),
+        "params": vars(args) | {"budget_s": seconds},
+    }
     try:
         with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
             base = Path(tmp)

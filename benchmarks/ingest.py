@@ -99,7 +99,8 @@ import httpx
 import nh3
 from sqlalchemy import select
 
-from benchmarks.article_page import machine, scratch_postgres
+from benchmarks.article_page import scratch_postgres
+from benchmarks.machine import machine
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.formats.syndication import parse_feed
 from dateline.ingest.pipeline import CONCURRENT_SOURCES, PollReport, poll_due, process_owner
@@ -1086,7 +1087,7 @@ def alarm(seconds: int) -> Iterator[None]:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    report: dict[str, Any] = {"machine": machine(), "params": vars(args)}
+    report: dict[str, Any] = {"machine": machine(with_sqlite=True), "params": vars(args)}
     log(f"generating {args.items} items in feeds of {args.per_feed}, and {args.sources} sources")
     started = time.perf_counter()
     writer = Writer(random.Random(args.seed))

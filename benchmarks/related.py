@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import signal
 import statistics
@@ -70,6 +68,7 @@ from benchmarks.corpus import (
 from benchmarks.corpus import (
     statistics as corpus_statistics,
 )
+from benchmarks.machine import machine, vm_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST_LENGTH = 5
@@ -87,17 +86,6 @@ class OutOfTime(Exception):
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def vm_rss_mb() -> float:
-    """This process's resident memory now (VmRSS), in MiB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 def peak_rss_mb() -> float:
@@ -379,24 +367,6 @@ def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
 
 
 # -- the parent: one child per size, the table -------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model or platform.processor(),
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
-    }
 
 
 def child_command(args: argparse.Namespace, size: int, seconds: int) -> list[str]:

@@ -33,15 +33,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.machine import vm_rss_mb
+
 BLOCK = 2000  # lists computed per similar_many call while settling
-
-
-def vm_rss_mb() -> float:
-    """This process's resident set now, in MiB (``VmRSS`` of /proc/self/status)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def peak_rss_mb() -> float:
