@@ -54,14 +54,7 @@ async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack)
         return
     if refresher is None:
         return
-    task = asyncio.create_task(run_forever(refresher), name="weather-refresh")
-
-    async def stop() -> None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    stack.push_async_callback(stop)
+    await start_task(run_forever(refresher), "weather-refresh", stack)
 
 
 async def start_task(work: Coroutine[Any, Any, None], name: str, stack: AsyncExitStack) -> None:
