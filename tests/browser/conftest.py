@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.commands import dateline_env
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -62,16 +63,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dateline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 class Server:
     """A ``dateline serve`` subprocess on a free port, stopped at the end."""
 
@@ -106,10 +97,4 @@ class Server:
 
 
 def site_env(data_dir: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
-    env.update(
-        DATELINE_DATA_DIR=str(data_dir),
-        DATELINE_DATABASE_URL=database_url,
-        DATELINE_SITE_NAME="The Browser Test Dateline",
-    )
-    return env
+    return dateline_env(data_dir, database_url, DATELINE_SITE_NAME="The Browser Test Dateline")

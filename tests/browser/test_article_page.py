@@ -16,7 +16,8 @@ import pytest
 
 from dateline.store import open_store
 from dateline.testing import build_fixture_newsroom
-from tests.browser.conftest import Server, run_cli, site_env
+from tests.browser.conftest import Server, site_env
+from tests.commands import run_dateline as run_cli
 from tests.conftest import shared_path
 from tests.replay import ReplayServer
 from tests.weather.fixtures import METNO_PATH, metno_reply

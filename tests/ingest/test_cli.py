@@ -3,7 +3,6 @@ runs them: real processes, a real HTTP server on 127.0.0.1, SQLite and PostgreSQ
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -16,29 +15,19 @@ from sqlalchemy import func, select
 
 from dateline.store import open_store
 from dateline.store.schema import articles, ingest_items
+from tests.commands import dateline_env
+from tests.commands import run_dateline as dateline
 from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss
 from tests.replay import ReplayServer, Reply
 
 
 def ingest_env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
-    env.update(
-        DATELINE_DATA_DIR=str(tmp_path),
-        DATELINE_DATABASE_URL=database_url,
+    return dateline_env(
+        tmp_path,
+        database_url,
         DATELINE_INGEST_ALLOW_PRIVATE="1",  # the replay server is on 127.0.0.1
         DATELINE_INGEST_TIMEOUT="5",
         DATELINE_WEATHER_PROVIDER="off",
-    )
-    return env
-
-
-def dateline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dateline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
 
 

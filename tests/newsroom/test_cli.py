@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from dateline.model import Role
 from dateline.store import open_store
-
-
-def env_for(database_url: str, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
-    env.update(DATELINE_DATA_DIR=str(tmp_path), DATELINE_DATABASE_URL=database_url)
-    return env
-
-
-def dateline(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dateline", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.commands import dateline_env
+from tests.commands import run_dateline as dateline
 
 
 def test_users_add_list_disable(database_url: str, tmp_path: Path) -> None:
-    env = env_for(database_url, tmp_path)
+    env = dateline_env(tmp_path, database_url)
     secret = tmp_path / "password.txt"
     secret.write_text("a long enough password\n")
     added = dateline(

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dateline.store import open_store
+from tests.commands import dateline_env, run_dateline
 from tests.replay import ReplayServer, Reply
 from tests.weather.fixtures import GEOCODING_PATH, METNO_PATH, metno_reply, recorded
 
 
 def weather_env(database_url: str, tmp_path: Path, server: ReplayServer) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_")}
-    env.update(
-        DATELINE_DATA_DIR=str(tmp_path),
-        DATELINE_DATABASE_URL=database_url,
+    return dateline_env(
+        tmp_path,
+        database_url,
         DATELINE_METNO_URL=server.url,
         DATELINE_OPENMETEO_GEOCODING_URL=server.url,
         DATELINE_WEATHER_CONTACT="cli-tests@example.org",
@@ -25,17 +24,10 @@ def weather_env(database_url: str, tmp_path: Path, server: ReplayServer) -> dict
         DATELINE_WEATHER_LAT="40.7",
         DATELINE_WEATHER_LON="-74.0",
     )
-    return env
 
 
 def dateline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dateline", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_dateline(env, *args, timeout=60)
 
 
 def test_two_processes_refreshing_at_once_fetch_once(
