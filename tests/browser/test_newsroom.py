@@ -6,7 +6,7 @@ passwords lock the sign-in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,13 +60,28 @@ def body_text(browser: Any) -> str:
     return str(browser.find_element("tag name", "body").text)
 
 
-def submit(browser: Any, element: Any) -> None:
-    """Click a submit button and wait until the next page has replaced this one."""
+def submit(browser: Any, find: Callable[[], Any]) -> None:
+    """Click what ``find`` finds and wait until the next page has replaced this one.
+
+    The element is found again when the page's script replaced it between finding and
+    clicking (the editor's autosave updates the form), which Chromium reports as a node
+    that no longer belongs to the document.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element("tag name", "html")
-    element.click()
+    for attempt in range(3):
+        try:
+            find().click()
+            break
+        except StaleElementReferenceException:
+            if attempt == 2:
+                raise
+        except WebDriverException as exc:
+            if attempt == 2 or "belong to the document" not in str(exc):
+                raise
     WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
     WebDriverWait(browser, 20).until(
         lambda driver: driver.execute_script("return document.readyState") == "complete"
@@ -77,7 +92,9 @@ def sign_in(browser: Any, site: Site, email: str, password: str = PASSWORD) -> N
     browser.get(site.url + "/newsroom/login")
     browser.find_element("id", "login-email").send_keys(email)
     browser.find_element("id", "login-password").send_keys(password)
-    submit(browser, browser.find_element("css selector", "form.nr-form button[type=submit]"))
+    submit(
+        browser, lambda: browser.find_element("css selector", "form.nr-form button[type=submit]")
+    )
 
 
 def button(browser: Any, value: str) -> Any:
@@ -119,10 +136,10 @@ def test_an_editor_writes_previews_publishes_and_reads_it_on_the_site(
     browser.close()
     browser.switch_to.window(editor_window)
 
-    submit(browser, button(browser, "publish"))
+    submit(browser, lambda: button(browser, "publish"))
     assert "Published." in body_text(browser)
     browser.get(site.url + "/")
-    submit(browser, browser.find_element("link text", "Ferry pier to reopen"))
+    submit(browser, lambda: browser.find_element("link text", "Ferry pier to reopen"))
     page = body_text(browser)
     assert "Ferry pier to reopen" in page
     assert f"PORTLAND, Maine — {OPENING}" in page
@@ -139,7 +156,7 @@ def test_a_contributor_has_no_publish_button(browser: Any, site: Site) -> None:
     write(browser, site, "Rita's harbor draft")
     assert "publish" not in buttons(browser)
     assert "save" in buttons(browser) and "preview" in buttons(browser)
-    submit(browser, button(browser, "save"))
+    submit(browser, lambda: button(browser, "save"))
     assert "Saved." in body_text(browser)
     shown = buttons(browser)
     assert "submit" in shown
@@ -151,7 +168,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(browser: Any, site: Sit
     sign_in(browser, site, EDITOR)
     write(browser, site, "Should never be saved")
     browser.execute_script("document.querySelector('#editor input[name=csrf_token]').remove();")
-    submit(browser, button(browser, "save"))
+    submit(browser, lambda: button(browser, "save"))
     text = body_text(browser)
     assert "Not allowed" in text and "security token" in text
     store = open_store(site.database_url)
