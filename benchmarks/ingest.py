@@ -22,24 +22,26 @@ or 304 when ``If-None-Match`` names it.
 2. **Throughput (the target's figure).** A fresh SQLite store with one review-mode source
    a feed (``auto_publish=False``: nothing is published, so the figure is fetch, parse,
    sanitize, deduplicate and store); one ``poll_due(force=True)`` is timed; items a second
-   are (created + alternates + updated + unchanged) over its wall time. Then the copies
+   are (created + alternates + updated + unchanged) over its wall time; also over the CPU
+   time of this process (all its threads; not the feed server's, nor PostgreSQL's), which
+   a machine shared with other work disturbs much less than wall time. Then the copies
    check on the store's ``ingest_items``: every planted copy must be an alternate of its
    original's article, and no other two items may share an article. Feeds are 50 items
-   by default: ``poll_due`` parses and stores on the event loop, so each source's work
-   delays the other sources' fetches in flight, and with feeds of 200 items (or of 50 on
-   a busy machine) some of those fetches pass the fetcher's deadline (``--fetch-timeout``,
-   20 s as in production) and their sources fail (docs/benchmarks.md).
+   by default (docs/benchmarks.md: with parsing and storing once on the event loop, feeds
+   of 200 made sources fail on the fetcher's deadline, ``--fetch-timeout``, 20 s as in
+   production; they now run in worker threads).
 3. **Baseline B**, on the same bytes from the same server: a plain ``httpx.Client`` GET of
    each feed, ``feedparser.parse`` (with dateline's flags: its own sanitizer and URI
    resolver off), ``nh3.clean`` of each entry's content (nh3's default allowlist) and one
    plain ``INSERT`` of the item into a bare SQLite table, one transaction an item (same
    pragmas as dateline's: WAL, ``synchronous=NORMAL``). No dedupe, no blocks. The ratio
    is dateline's items/s over B's.
-4. **Stages**, in-process on the same bytes (no HTTP, no store), over the first feeds up
-   to ``--stage-items`` (2000) items: ``parse_feed`` (feedparser, sanitizer, blocks,
-   structure), ``feedparser.parse`` alone, and the MinHash ``fingerprint`` of every item:
-   rates a second; the rest of dateline's time per item is the store, the fetch and the
-   source bookkeeping.
+4. **Stages**, in-process on the same bytes (no HTTP), over the first feeds up to
+   ``--stage-items`` (2000) items: ``parse_feed`` (feedparser, sanitizer, blocks,
+   structure), ``feedparser.parse`` alone, the MinHash ``fingerprint`` of every item, and
+   storing them (``Store.take_items`` into a fresh SQLite store, ``BATCH_ITEMS`` a
+   transaction, as the pipeline does): rates a second; the rest of dateline's time per
+   item is the fetch, the source bookkeeping and the threads' waiting.
 5. **304 polling.** ``--sources`` (1000) sources on distinct paths, each a feed of one
    short item; a first ``poll_due(force=True)`` takes them (answered 200 with an ETag,
    timed too), then the second one is timed: the server answers 304 to every request,
@@ -52,10 +54,12 @@ or 304 when ``If-None-Match`` names it.
 Options: ``--postgres URL`` runs steps 2 and 5 again on a scratch database created on that
 server (and dropped at the end); B stays on SQLite. ``--auto-publish`` adds a run of step 2
 with auto-publishing sources (every item goes through ``dateline.publish.publish``, related
-lists included; slow: use a smaller ``--items``). ``--profile`` runs step 2 once more, and
-a third 304 poll in step 5, under cProfile, and prints where the time goes (own time by
-library, and the cumulative time of the pipeline's main calls; a coroutine's figures add
-up its resumptions). ``--json`` prints one JSON object instead of the table.
+lists included; slow: use a smaller ``--items``). ``--profile`` runs the pipeline's work
+on the stage items once more in this thread (parse, fingerprint, ``Store.take_items`` into
+a fresh SQLite store: cProfile sees one thread, and ``poll_due`` parses and stores in
+worker threads), and a third 304 poll in step 5, under cProfile, and prints where the time
+goes (own time by library, and the cumulative time of the main calls; a coroutine's
+figures add up its resumptions). ``--json`` prints one JSON object instead of the table.
 
 Exit codes: 0 done (targets met or not), 1 a check failed (a planted copy did not become an
 alternate, two unrelated items were merged, a source failed, or a 304 poll did not report
@@ -103,11 +107,17 @@ from benchmarks.article_page import scratch_postgres
 from benchmarks.machine import machine
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.formats.syndication import parse_feed
-from dateline.ingest.pipeline import CONCURRENT_SOURCES, PollReport, poll_due, process_owner
+from dateline.ingest.pipeline import (
+    BATCH_ITEMS,
+    CONCURRENT_SOURCES,
+    PollReport,
+    poll_due,
+    process_owner,
+)
 from dateline.ingest.pipeline import summary as poll_summary
-from dateline.model import FeedSource, Section
-from dateline.related.duplicates import fingerprint
-from dateline.store import Store, open_store
+from dateline.model import Article, FeedSource, Section
+from dateline.related.duplicates import fingerprint, same_story
+from dateline.store import Fingerprint, Incoming, Store, open_store
 from dateline.store.schema import articles as articles_table
 from dateline.store.schema import ingest_items
 
@@ -622,10 +632,12 @@ def dateline_throughput(
         add_sources(store, [base + path for path in feeds.documents], auto_publish=auto_publish)
         log(f"[{backend}] poll_due over {len(feeds.documents)} feeds, {feeds.items} items")
         profiler = cProfile.Profile() if profile else None
+        cpu = time.process_time()
         if profiler is not None:
             reports, seconds = profiler.runcall(poll_all, store, args)
         else:
             reports, seconds = poll_all(store, args)
+        cpu = time.process_time() - cpu
         totals = poll_summary(reports)
         done = processed(totals)
         failed = {urlsplit(r.source.url).path for r in reports if r.status == "failed"}
@@ -635,6 +647,8 @@ def dateline_throughput(
             "seconds": round(seconds, 2),
             "items": done,
             "items_per_s": round(done / seconds, 1),
+            "cpu_seconds": round(cpu, 2),
+            "items_per_cpu_s": round(done / cpu, 1),
             "outcomes": totals,
             "errors": [r.error for r in reports if r.status == "failed"][:5],
             "copies": copies_check(store, feeds, failed),
@@ -642,7 +656,8 @@ def dateline_throughput(
         if profiler is not None:
             out["profile"] = profile_summary(profiler)
     log(
-        f"[{backend}] {done} items in {out['seconds']} s: {out['items_per_s']} items/s; "
+        f"[{backend}] {done} items in {out['seconds']} s: {out['items_per_s']} items/s "
+        f"({out['items_per_cpu_s']} a CPU second of this process); "
         f"{totals['alternates']} alternates, {totals['failed']} failed sources"
     )
     return out
@@ -663,6 +678,7 @@ def baseline_b(urls: Sequence[str], tmp: Path) -> dict[str, Any]:
     parts: dict[str, float] = defaultdict(float)
     count = 0
     started = time.perf_counter()
+    cpu = time.process_time()
     with httpx.Client(timeout=20) as client:
         for url in urls:
             t0 = time.perf_counter()
@@ -699,19 +715,23 @@ def baseline_b(urls: Sequence[str], tmp: Path) -> dict[str, Any]:
                 parts["insert"] += time.perf_counter() - t4
                 count += 1
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     db.close()
     return {
         "name": "B: httpx GET + feedparser.parse + nh3.clean + one INSERT a transaction (SQLite)",
         "seconds": round(seconds, 2),
         "items": count,
         "items_per_s": round(count / seconds, 1),
+        "cpu_seconds": round(cpu, 2),
+        "items_per_cpu_s": round(count / cpu, 1),
         "parts_s": {k: round(v, 2) for k, v in parts.items()},
     }
 
 
-def stages(feeds: Feeds, limit: int) -> dict[str, Any]:
-    """In-process times of dateline's parse and fingerprint steps on the same bytes (the
-    first feeds, up to about ``limit`` items)."""
+def stages(feeds: Feeds, limit: int, tmp: Path) -> dict[str, Any]:
+    """In-process times of dateline's parse, fingerprint and store steps on the same bytes
+    (the first feeds, up to about ``limit`` items); the store step is ``Store.take_items``
+    into a fresh SQLite store, ``BATCH_ITEMS`` items a transaction as the pipeline does."""
     sample: dict[str, bytes] = {}
     count = 0
     for path, body in feeds.documents.items():
@@ -721,9 +741,11 @@ def stages(feeds: Feeds, limit: int) -> dict[str, Any]:
         count += body.count(b"<item>")
     started = time.perf_counter()
     texts: list[str] = []
+    drafts: list[Article] = []
     for path, body in sample.items():
         parsed = parse_feed(body, url=f"http://127.0.0.1{path}", content_type="application/rss+xml")
         texts += [f"{i.article.deck}\n{i.article.plain_text}" for i in parsed.items]
+        drafts += [i.article for i in parsed.items]
     parse_s = time.perf_counter() - started
     started = time.perf_counter()
     for path, body in sample.items():
@@ -735,9 +757,18 @@ def stages(feeds: Feeds, limit: int) -> dict[str, Any]:
         )
     feedparser_s = time.perf_counter() - started
     started = time.perf_counter()
-    for text in texts:
-        fingerprint(text)
+    prints = [fingerprint(text) for text in texts]
     fingerprint_s = time.perf_counter() - started
+    with fresh_store("sqlite", tmp, "stage-store", None) as store:
+        news = store.section("news")
+        incoming = [
+            Incoming(replace(a, section=news or a.section), Fingerprint(*p) if p else None)
+            for a, p in zip(drafts, prints, strict=True)
+        ]
+        started = time.perf_counter()
+        for start in range(0, len(incoming), BATCH_ITEMS):
+            store.take_items(incoming[start : start + BATCH_ITEMS], None, NOW, same_story)
+        store_s = time.perf_counter() - started
     return {
         "items": len(texts),
         "parse_feed_s": round(parse_s, 2),
@@ -746,7 +777,29 @@ def stages(feeds: Feeds, limit: int) -> dict[str, Any]:
         "feedparser_items_per_s": round(len(texts) / feedparser_s, 1),
         "fingerprint_s": round(fingerprint_s, 2),
         "fingerprint_items_per_s": round(len(texts) / fingerprint_s, 1),
+        "store_s": round(store_s, 2),
+        "store_items_per_s": round(len(texts) / store_s, 1),
     }
+
+
+def in_process(feeds: Feeds, limit: int, tmp: Path) -> int:
+    """The pipeline's work on the first feeds, up to about ``limit`` items, in this thread
+    (for the profiler, which sees one thread): parse, fingerprint, store (SQLite)."""
+    count = 0
+    with fresh_store("sqlite", tmp, "profiled-store", None) as store:
+        news = store.section("news")
+        for path, body in feeds.documents.items():
+            if count >= limit:
+                break
+            parsed = parse_feed(body, url=f"http://127.0.0.1{path}", content_type="")
+            incoming = []
+            for item in parsed.items:
+                mark = fingerprint(f"{item.article.deck}\n{item.article.plain_text}")
+                article = replace(item.article, section=news or item.article.section)
+                incoming.append(Incoming(article, Fingerprint(*mark) if mark else None))
+            store.take_items(incoming, None, NOW, same_story)
+            count += len(incoming)
+    return count
 
 
 def split_ms(run: dict[str, Any], stage: dict[str, Any]) -> dict[str, float]:
@@ -754,12 +807,14 @@ def split_ms(run: dict[str, Any], stage: dict[str, Any]) -> dict[str, float]:
     total = 1000 / run["items_per_s"]
     parse = 1000 / stage["parse_feed_items_per_s"]
     prints = 1000 / stage["fingerprint_items_per_s"]
+    stored = 1000 / stage["store_items_per_s"]
     return {
         "total": round(total, 2),
         "parse_feed": round(parse, 2),
         "feedparser": round(1000 / stage["feedparser_items_per_s"], 2),
         "fingerprint": round(prints, 2),
-        "rest": round(total - parse - prints, 2),
+        "store": round(stored, 2),
+        "rest": round(total - parse - prints - stored, 2),
     }
 
 
@@ -824,25 +879,23 @@ def polling_304(
 # -- profile -----------------------------------------------------------------------------
 
 _CALLS = (
-    ("dateline/ingest/pipeline.py", "poll_source", "poll_source (all per-source work)"),
     ("dateline/ingest/formats/syndication.py", "parse_feed", "parse_feed"),
     ("feedparser/api.py", "parse", "  feedparser.parse"),
     ("dateline/ingest/formats/entry.py", "entry_article", "  entry_article"),
-    ("dateline/ingest/blocks.py", "html_to_blocks", "    html_to_blocks (nh3 + lxml)"),
+    ("dateline/ingest/blocks.py", "sanitized_to_blocks", "    sanitized_to_blocks (lxml)"),
     ("dateline/ingest/sanitize.py", "sanitize_html", "    sanitize_html (every call)"),
-    ("dateline/ingest/sanitize.py", "_cleaner", "    building nh3.Cleaner"),
-    ("dateline/ingest/formats/entry.py", "_deck", "    _deck (sanitizes again)"),
+    ("dateline/ingest/formats/entry.py", "_deck", "    _deck"),
     ("dateline/ingest/structure.py", "recognize", "    recognize"),
-    ("dateline/ingest/pipeline.py", "_take", "_take"),
-    ("dateline/related/duplicates.py", "fingerprint", "  fingerprint (MinHash)"),
-    ("dateline/store/__init__.py", "take_item", "  Store.take_item"),
+    ("dateline/related/duplicates.py", "fingerprint", "fingerprint (MinHash)"),
+    ("dateline/store/__init__.py", "take_items", "Store.take_items"),
+    ("dateline/store/intake.py", "_take", "  intake._take (per item)"),
     ("dateline/store/intake.py", "_copy_of", "    _copy_of (band lookup)"),
-    ("dateline/store/articles.py", "save_article", "    save_article"),
+    ("dateline/store/articles.py", "insert_article", "    insert_article"),
     ("dateline/store/articles.py", "_free_slug", "      _free_slug"),
+    ("dateline/store/articles.py", "save_people_and_topics", "      save_people_and_topics"),
+    ("dateline/store/intake.py", "_record", "    _record"),
     ("dateline/store/intake.py", "_save_fingerprint", "    _save_fingerprint"),
-    ("dateline/ingest/pipeline.py", "_publish_waiting", "_publish_waiting"),
-    ("dateline/ingest/pipeline.py", "_succeeded", "_succeeded"),
-    ("dateline/ingest/fetch.py", "get", "Fetcher.get"),
+    ("sqlalchemy/engine/base.py", "execute", "  Connection.execute (every statement)"),
 )
 _CALLS_304 = (
     ("dateline/ingest/pipeline.py", "free_dead_leases", "free_dead_leases"),
@@ -996,21 +1049,28 @@ def print_table(report: dict[str, Any]) -> None:
         f"{'B: GET + feedparser + nh3.clean + INSERT':<48} {b['seconds']:>8} {b['items']:>7} "
         f"{b['items_per_s']:>9} {1.0:>6}"
     )
+    for run in report["throughput"]:
+        print(
+            f"  items a CPU second of this process (steadier than wall time on a shared "
+            f"machine; the database server's CPU not counted), {run['backend']}: "
+            f"{run['items_per_cpu_s']}, B {b['items_per_cpu_s']}, x B {run['cpu_ratio_to_b']}"
+        )
     parts = ", ".join(f"{k} {v} s" for k, v in b["parts_s"].items())
     print(f"  B's parts: {parts}")
     s = report["stages"]
     print(
         f"  dateline stages in-process on {s['items']} items: parse_feed "
         f"{s['parse_feed_items_per_s']} items/s (feedparser.parse alone "
-        f"{s['feedparser_items_per_s']}), fingerprint {s['fingerprint_items_per_s']} items/s"
+        f"{s['feedparser_items_per_s']}), fingerprint {s['fingerprint_items_per_s']} items/s, "
+        f"store (take_items) {s['store_items_per_s']} items/s"
     )
     for run in report["throughput"]:
         split = run["ms_per_item"]
         print(
             f"  ms an item, {run['backend']}{' auto-publish' if run['auto_publish'] else ''}: "
             f"{split['total']} = parse_feed {split['parse_feed']} (feedparser "
-            f"{split['feedparser']}) + fingerprint {split['fingerprint']} + the rest (store, "
-            f"fetch, bookkeeping) {split['rest']}"
+            f"{split['feedparser']}) + fingerprint {split['fingerprint']} + store "
+            f"{split['store']} + the rest (fetch, bookkeeping, waiting) {split['rest']}"
         )
     for run in report["throughput"]:
         c, o = run["copies"], run["outcomes"]
@@ -1108,23 +1168,27 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         urls = [base + path for path in feeds.documents]
         log("baseline B")
         report["baseline_b"] = baseline_b(urls, tmp)
-        log(f"B: {report['baseline_b']['items_per_s']} items/s")
+        b_run = report["baseline_b"]
+        log(f"B: {b_run['items_per_s']} items/s ({b_run['items_per_cpu_s']} a CPU second)")
         runs = [dateline_throughput(feeds, base, b, tmp, args) for b in backends]
         if args.auto_publish:
             runs.append(dateline_throughput(feeds, base, "sqlite", tmp, args, auto_publish=True))
+        b_cpu = report["baseline_b"]["items_per_cpu_s"]
         for one in runs:
             one["ratio_to_b"] = round(one["items_per_s"] / report["baseline_b"]["items_per_s"], 3)
+            one["cpu_ratio_to_b"] = round(one["items_per_cpu_s"] / b_cpu, 3)
         report["throughput"] = runs
         log("stages: parse_feed, feedparser.parse and fingerprint in-process")
-        report["stages"] = stages(feeds, args.stage_items)
+        report["stages"] = stages(feeds, args.stage_items, tmp)
         for one in runs:
             one["ms_per_item"] = split_ms(one, report["stages"])
         report["polling_304"] = [polling_304(poll_documents, base, b, tmp, args) for b in backends]
         if args.profile:
-            log("profiling one more poll_due (cProfile)")
-            profiled = dateline_throughput(feeds, base, "sqlite", tmp, args, profile=True)
-            report["profile"] = profiled["profile"]
-            print_profile(profiled["profile"], sys.stderr, "one poll_due of the throughput step")
+            log("profiling parse_feed, fingerprint and take_items in-process (cProfile)")
+            profiler = cProfile.Profile()
+            profiler.runcall(in_process, feeds, args.stage_items, tmp)
+            report["profile"] = profile_summary(profiler)
+            print_profile(report["profile"], sys.stderr, "the in-process pipeline")
     report["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
     report["targets"] = targets(report)
     report["problems"] = checks(report)

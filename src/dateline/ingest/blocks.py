@@ -37,6 +37,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACE_AT_BR = re.compile(r"\s*<br>\s*")
 _EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_TAG = re.compile(r"<[^>]+>")  # as model.text.strip_tags removes them
 
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _WRAPPERS = frozenset({"div", "section", "article"})
@@ -49,7 +50,11 @@ _INLINE = frozenset(
 
 def html_to_blocks(html: str, base_url: str = "") -> tuple[Block, ...]:
     """The body blocks of an HTML fragment from outside, sanitized on the way in."""
-    clean = sanitize_html(html, base_url)
+    return sanitized_to_blocks(sanitize_html(html, base_url))
+
+
+def sanitized_to_blocks(clean: str) -> tuple[Block, ...]:
+    """The body blocks of an HTML fragment that ``sanitize_html`` gave."""
     if not clean.strip():
         return ()
     root = lxml.html.fragment_fromstring(clean, create_parent="div")
@@ -294,9 +299,14 @@ def _outer_html(element: HtmlElement) -> str:
 def _normalise(inline: str) -> str:
     """Collapsed whitespace, no spaces around ``<br>``, no ``<br>`` at either end."""
     text = _SPACE.sub(" ", _CONTROL.sub("", inline)).strip()
+    if "<br>" not in text:
+        return text
     text = _SPACE_AT_BR.sub("<br>", text)
     return _EDGE_BR.sub("", text).strip()
 
 
 def _has_text(inline: str) -> bool:
+    bare = _TAG.sub(" ", inline)
+    if "&" not in bare:  # no entity: what strip_tags would give is this, spaces collapsed
+        return not bare.isspace() and bool(bare)
     return bool(strip_tags(inline))

@@ -53,14 +53,35 @@ def shingles(text: str) -> list[bytes]:
     return [g.encode("utf-8") for g in sorted(grams)]
 
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash)
+# datasketch's affine32 scheme: each shingle's 32-bit hash is mixed by the MurmurHash3
+# finalizer, then permuted as ``a * h + b`` modulo 2**32 with the odd ``a`` and the ``b`` of
+# ``MinHash(num_perm=NUM_PERM, seed=1)``; a signature value is the least over the shingles.
+# Computed here with numpy over all shingles at once, the values are datasketch's own
+# (``MinHash.update_batch`` with ``hashfunc=_hash``; a test holds the two together).
+_A, _B = (np.asarray(p, dtype=np.uint32) for p in MinHash(num_perm=NUM_PERM, seed=1).permutations)
+_FMIX = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+
+
+def _hashes(grams: list[bytes]) -> npt.NDArray[np.uint32]:
+    """Each shingle's ``_hash``, in one array."""
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g, digest_size=4).digest() for g in grams])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
 
 
 def signature(grams: list[bytes]) -> npt.NDArray[np.uint32]:
     """The MinHash signature of a shingle set: ``NUM_PERM`` 32-bit values."""
-    minhash = _TEMPLATE.copy()
-    minhash.update_batch(grams)
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    if not grams:
+        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX
+    hv = _hashes(grams)
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    values: npt.NDArray[np.uint32] = (hv[:, None] * _A + _B).min(axis=0)
+    return values
 
 
 def band_keys(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:

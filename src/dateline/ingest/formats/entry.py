@@ -40,7 +40,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
-from dateline.ingest.blocks import html_to_blocks, single_line, text_to_blocks
+from dateline.ingest.blocks import html_to_blocks, sanitized_to_blocks, single_line, text_to_blocks
 from dateline.ingest.formats.ninjs import parse_byline
 from dateline.ingest.sanitize import sanitize_html
 from dateline.ingest.structure import recognize
@@ -133,7 +133,8 @@ def entry_article(entry: FeedEntry, *, feed_url: str, section: str) -> Article:
     link = http_url(entry.link, entry.base_url or feed_url)
     base_url = entry.base_url or link or feed_url
     fragment = entry.content_html if entry.content_html.strip() else entry.summary_html
-    body = html_to_blocks(fragment, base_url) if fragment.strip() else ()
+    clean = sanitize_html(fragment, base_url)
+    body = sanitized_to_blocks(clean)
     title = shorten(single_line(entry.title), MAX_HEADLINE)
     fallback = shorten(single_line(entry.dateline), MAX_DATELINE)
     dateline, credit_line, body = recognize(_without_heading(body, title), dateline=fallback)
@@ -151,7 +152,7 @@ def entry_article(entry: FeedEntry, *, feed_url: str, section: str) -> Article:
         headline=headline,
         section=Section(slug=section, name=""),
         body=body,
-        deck=_deck(entry),
+        deck=_deck(entry, strip_tags(clean)),
         dateline=shorten(dateline, MAX_DATELINE),
         credit_line=credit_line,
         bylines=_bylines(entry.authors),
@@ -253,14 +254,15 @@ def _without_heading(body: tuple[Block, ...], headline: str) -> tuple[Block, ...
     return body
 
 
-def _deck(entry: FeedEntry) -> str:
-    """The summary's text, when the entry also has a content it does not merely begin."""
+def _deck(entry: FeedEntry, content_text: str) -> str:
+    """The summary's text, when the entry also has a content it does not merely begin
+    (``content_text``: the text of the sanitized content)."""
     if not entry.summary_html.strip() or not entry.content_html.strip():
         return ""
     summary = html_text(entry.summary_html)
     if not summary:
         return ""
-    content = html_text(entry.content_html).casefold()
+    content = content_text.casefold()
     opening = _TRAILING_ELLIPSIS.sub("", summary).casefold()
     if not opening or content.startswith(opening):
         return ""
