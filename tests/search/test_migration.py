@@ -1,0 +1,74 @@
+"""Migration 0006 on a database that already holds articles: body text and index backfilled."""
+
+from __future__ import annotations
+
+import json
+
+from alembic import command
+from sqlalchemy import inspect, text
+
+from dateline.model import SearchQuery
+from dateline.store import Store, migrate
+from dateline.store.engine import make_engine
+
+
+def test_upgrading_fills_body_text_and_indexes_published_articles_only(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    config = migrate._config()
+    with engine.connect().execution_options(dateline_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.commit()
+    body = json.dumps([{"kind": "paragraph", "html": "Dredgers <em>cleared</em> the harbour."}])
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
+        )
+        for article_id, status in ((1, "published"), (2, "draft")):
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, uid, slug, headline, deck, dateline, body, "
+                    "credit_line, section_id, status, published_at, language, source_kind, "
+                    "source_publisher, source_url, source_item_id, canonical_url) VALUES "
+                    "(:id, :uid, :slug, 'Harbour news', '', '', :body, '', 1, :status, "
+                    ":published_at, 'en', 'own', '', '', '', '')"
+                ),
+                {
+                    "id": article_id,
+                    "uid": f"old:{article_id}",
+                    "slug": f"harbour-news-{article_id}",
+                    "body": body,
+                    "status": status,
+                    "published_at": "2026-01-02 03:04:05"
+                    if engine.dialect.name == "sqlite"
+                    else "2026-01-02T03:04:05+00:00",
+                },
+            )
+    store = Store(engine)
+    try:
+        assert store.migrate()
+        with engine.connect() as conn:
+            texts = conn.execute(text("SELECT body_text FROM articles ORDER BY id")).scalars().all()
+        assert texts == ["Dredgers cleared the harbour.", "Dredgers cleared the harbour."]
+        results = store.search(SearchQuery("cleared harbour"))
+        assert [h.article.id for h in results.hits] == [1]
+        assert "<mark>cleared</mark>" in results.hits[0].snippet
+    finally:
+        store.close()
+
+
+def test_downgrading_removes_the_index_and_the_body_text(store: Store) -> None:
+    config = migrate._config()
+    with store.engine.connect().execution_options(dateline_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+        conn.commit()
+    with store.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+        tables = set(inspect(conn).get_table_names())
+    assert "body_text" not in columns and "search_vector" not in columns
+    assert not any(name.startswith("articles_search") for name in tables)
+    assert store.migrate()  # and up again
+    assert store.search(SearchQuery("anything")).total == 0
