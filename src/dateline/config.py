@@ -59,6 +59,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Public base URL of the site, used for absolute links.",
     ),
     Setting(
+        "site_logo_url",
+        "DATELINE_SITE_LOGO_URL",
+        str,
+        "",
+        "Absolute URL of the publisher logo named in articles' structured data; "
+        "empty: the bundled dateline wordmark.",
+    ),
+    Setting(
+        "feed_content",
+        "DATELINE_FEED_CONTENT",
+        str,
+        "full",
+        "What the RSS, Atom and JSON feeds carry: full (the whole body as HTML) or summary.",
+    ),
+    Setting(
         "default_section",
         "DATELINE_DEFAULT_SECTION",
         str,
@@ -199,6 +214,20 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Seconds one fetch may take in all, redirects and body included.",
     ),
+    Setting(
+        "cache_max_age",
+        "DATELINE_CACHE_MAX_AGE",
+        int,
+        60,
+        "Seconds browsers and CDNs may reuse a public page, feed or API answer unasked.",
+    ),
+    Setting(
+        "cache_stale",
+        "DATELINE_CACHE_STALE",
+        int,
+        600,
+        "Seconds past max-age a cache may serve the old copy while it revalidates.",
+    ),
 )
 
 PROVIDERS = ("metno", "open-meteo", "nws")
@@ -229,6 +258,8 @@ class Settings:
     database_url: str = ""
     site_name: str = "The Dateline"
     site_url: str = "http://127.0.0.1:8000"
+    site_logo_url: str = ""
+    feed_content: str = "full"
     default_section: str = "news"
     timezone: str = "UTC"
     weather_city: str = "New York"
@@ -249,6 +280,8 @@ class Settings:
     ingest_allow_private: bool = False
     ingest_max_bytes: int = 10_000_000
     ingest_timeout: int = 20
+    cache_max_age: int = 60
+    cache_stale: int = 600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -271,6 +304,12 @@ class Settings:
             raise DatelineError(f"DATELINE_TIMEZONE: unknown time zone {self.timezone!r}") from exc
         if not self.site_url.startswith(("http://", "https://")):
             raise DatelineError("DATELINE_SITE_URL must start with http:// or https://")
+        if self.site_logo_url and not self.site_logo_url.startswith(("http://", "https://")):
+            raise DatelineError("DATELINE_SITE_LOGO_URL must be empty or start with http(s)://")
+        if self.feed_content not in ("full", "summary"):
+            raise DatelineError(
+                f"DATELINE_FEED_CONTENT must be full or summary, not {self.feed_content!r}"
+            )
         if self.weather_provider not in (*PROVIDERS, "off"):
             raise DatelineError(
                 f"DATELINE_WEATHER_PROVIDER must be one of {', '.join(PROVIDERS)} or off, "
@@ -301,6 +340,10 @@ class Settings:
             raise DatelineError("DATELINE_INGEST_MAX_BYTES must be at least 1000")
         if self.ingest_timeout < 1:
             raise DatelineError("DATELINE_INGEST_TIMEOUT must be at least 1 (second)")
+        if self.cache_max_age < 0:
+            raise DatelineError("DATELINE_CACHE_MAX_AGE must be 0 or more (seconds)")
+        if self.cache_stale < 0:
+            raise DatelineError("DATELINE_CACHE_STALE must be 0 or more (seconds)")
 
     @property
     def store_url(self) -> str:

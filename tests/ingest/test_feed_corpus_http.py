@@ -15,6 +15,7 @@ one polls 1,769 sources.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -46,6 +47,18 @@ def corpus_store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+def is_inert_json_ld(element: lxml.html.HtmlElement) -> bool:
+    """A JSON-LD block whose text is valid JSON with no markup in it (``<`` escaped)."""
+    if (element.get("type") or "").strip().lower() != "application/ld+json":
+        return False
+    text = element.text or ""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return "<" not in text and len(element) == 0
+
+
 def hostile_markup(html: str) -> list[str]:
     """What in a served page could run code or restyle it, described."""
     found: list[str] = []
@@ -54,7 +67,9 @@ def hostile_markup(html: str) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower()
-        if tag in FORBIDDEN_TAGS:
+        if tag == "script" and is_inert_json_ld(element):
+            pass  # the page's own structured data: data, never run
+        elif tag in FORBIDDEN_TAGS:
             found.append(f"<{tag}> {(element.text or '').strip()[:60]!r}")
         for name, value in element.attrib.items():
             lowered = name.lower()

@@ -20,7 +20,7 @@ from dateline.model import (
     Topic,
 )
 from dateline.store import Store, open_store
-from dateline.store.schema import metadata
+from dateline.store.schema import in_schema_of_record, metadata
 from dateline.testing import build_fixture_newsroom
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -190,5 +190,6 @@ def test_migrated_database_equals_the_schema_of_record(store: Store) -> None:
     from alembic.runtime.migration import MigrationContext
 
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": in_schema_of_record})
+        diff = compare_metadata(context, metadata)
     assert diff == []

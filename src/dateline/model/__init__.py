@@ -8,6 +8,7 @@ Modules:
 - ``weather``: ``Observation`` (the weather cache's value), ``WeatherLocation``, ``ProviderState``.
 - ``user``: ``User``, ``Role``, ``Permission``: newsroom accounts and what each role may do.
 - ``feed_source``: ``FeedSource``, a feed or wire endpoint ingest polls, and its backoff.
+- ``search``: ``SearchQuery``, ``SearchHit``, ``SearchResults`` and reading a reader's terms.
 - ``errors``: the errors dateline raises on purpose.
 
 It imports nothing of dateline's: everything else depends on it.
@@ -35,6 +36,7 @@ from dateline.model.errors import (
     StoreUnavailable,
 )
 from dateline.model.feed_source import FeedSource
+from dateline.model.search import SearchHit, SearchQuery, SearchResults
 from dateline.model.user import Permission, Role, User, allowed_roles
 from dateline.model.weather import Observation, ProviderState, WeatherLocation
 
@@ -56,6 +58,9 @@ __all__ = [
     "ProviderState",
     "RelatedLink",
     "Role",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResults",
     "Section",
     "Source",
     "Status",

@@ -7,6 +7,9 @@ Modules:
 - ``articles``, ``taxonomy``, ``related``, ``weather``, ``jobstate``, ``sources`` (ingest
   sources), ``intake`` (ingested items, alternates, fingerprints): the queries of one
   aggregate each.
+- ``feeds``: the outbound feeds' one read, whole articles of a list in four queries.
+- ``sitemaps``: published articles for sitemaps, in keyset batches, and the newest news.
+- ``search``: full-text search of published articles (FTS5 or PostgreSQL full text).
 
 SQL lives here and nowhere else. It imports only ``model`` of dateline's packages.
 """
@@ -30,6 +33,8 @@ from dateline.model import (
     Observation,
     ProviderState,
     RelatedLink,
+    SearchQuery,
+    SearchResults,
     Section,
     Status,
     StoreUnavailable,
@@ -41,10 +46,13 @@ from dateline.store import (
     articles,
     audit,
     editorial,
+    feeds,
     intake,
     jobstate,
     migrate,
     related,
+    search,
+    sitemaps,
     sources,
     taxonomy,
     users,
@@ -54,7 +62,8 @@ from dateline.store.articles import CorpusEntry, SaveResult
 from dateline.store.audit import AuditEntry
 from dateline.store.editorial import EditorState, NewsroomEntry, Revision
 from dateline.store.engine import make_engine
-from dateline.store.intake import Alternate, Fingerprint, TakeResult
+from dateline.store.intake import Alternate, Fingerprint, Incoming, TakeResult
+from dateline.store.sitemaps import NewsItem, SitemapUrl
 from dateline.store.sqlite import WRITE_OPTION
 
 __all__ = [
@@ -66,7 +75,10 @@ __all__ = [
     "Revision",
     "CorpusEntry",
     "Fingerprint",
+    "Incoming",
+    "NewsItem",
     "SaveResult",
+    "SitemapUrl",
     "Store",
     "TakeResult",
     "open_store",
@@ -131,6 +143,26 @@ class Store:
     def topic(self, slug: str) -> Topic | None:
         with self._read() as conn:
             return taxonomy.get_topic(conn, slug)
+
+    def sections_counted(
+        self, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[Section, int]], int]:
+        """A page of sections, each with its published count, and how many sections in all."""
+        with self._read() as conn:
+            found = taxonomy.list_sections_counted(conn, limit, offset)
+            return found, taxonomy.count_sections(conn)
+
+    def authors_counted(self, limit: int, offset: int = 0) -> tuple[list[tuple[Author, int]], int]:
+        """A page of the authors with published articles (with counts), and how many in all."""
+        with self._read() as conn:
+            found = taxonomy.list_authors_counted(conn, limit, offset)
+            return found, taxonomy.count_authors(conn)
+
+    def topics_counted(self, limit: int, offset: int = 0) -> tuple[list[tuple[Topic, int]], int]:
+        """A page of the topics with published articles (with counts), and how many in all."""
+        with self._read() as conn:
+            found = taxonomy.list_topics_counted(conn, limit, offset)
+            return found, taxonomy.count_topics(conn)
 
     # articles
     def save_articles(self, items: Sequence[Article]) -> list[SaveResult]:
@@ -199,6 +231,8 @@ class Store:
         author_id: int | None = None,
         topic_id: int | None = None,
         exclude_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[ArticleSummary]:
         with self._read() as conn:
             return articles.list_published(
@@ -209,15 +243,74 @@ class Store:
                 author_id=author_id,
                 topic_id=topic_id,
                 exclude_id=exclude_id,
+                since=since,
+                until=until,
             )
 
-    def count_published(self, section_slug: str | None = None) -> int:
+    def count_published(
+        self,
+        section_slug: str | None = None,
+        *,
+        author_id: int | None = None,
+        topic_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
         with self._read() as conn:
-            return articles.count_published(conn, section_slug)
+            return articles.count_published(
+                conn,
+                section_slug,
+                author_id=author_id,
+                topic_id=topic_id,
+                since=since,
+                until=until,
+            )
 
     def section_fronts(self, per_section: int) -> dict[str, list[ArticleSummary]]:
         with self._read() as conn:
             return articles.section_fronts(conn, per_section)
+
+    def feed_articles(
+        self,
+        *,
+        limit: int,
+        section_slug: str | None = None,
+        author_id: int | None = None,
+        topic_id: int | None = None,
+    ) -> list[Article]:
+        """The newest published articles, whole (a feed's items): four queries, not 4×n."""
+        with self._read() as conn:
+            return feeds.published_articles(
+                conn,
+                limit=limit,
+                section_slug=section_slug,
+                author_id=author_id,
+                topic_id=topic_id,
+            )
+
+    # sitemaps
+    def sitemap_urls(
+        self, number: int, per_sitemap: int, batch: int = 1000
+    ) -> Iterator[SitemapUrl]:
+        """The published articles of URL set ``number`` (from 1), in id order.
+
+        Read lazily in batches of ``batch``, each in its own short read, so memory stays
+        constant and no transaction outlives a batch.
+        """
+        with self._read() as conn:
+            after = sitemaps.sitemap_start(conn, number, per_sitemap)
+        left = per_sitemap
+        while after is not None and left > 0:
+            with self._read() as conn:
+                rows = sitemaps.url_batch(conn, after, min(batch, left))
+            yield from rows
+            left -= len(rows)
+            after = rows[-1].id if rows and left > 0 else None
+
+    def recent_news(self, since: datetime, until: datetime, limit: int) -> list[NewsItem]:
+        """Articles published in ``[since, until]``, newest first, at most ``limit``."""
+        with self._read() as conn:
+            return sitemaps.recent_news(conn, since, until, limit)
 
     # related lists
     def published_ids(self) -> set[int]:
@@ -264,6 +357,15 @@ class Store:
     def clear_related_override(self, article_id: int, related_id: int) -> None:
         with self._write() as conn:
             related.clear_override(conn, article_id, related_id)
+
+    # full-text search
+    def search(self, query: SearchQuery, bound: int = search.RANKED_BOUND) -> SearchResults:
+        """One page of published articles matching ``query``, best first.
+
+        Only the newest ``bound`` matches are ranked (``SearchResults.capped`` says so).
+        """
+        with self._read() as conn:
+            return search.search(conn, query, bound)
 
     # job state
     def job_state(self, name: str) -> dict[str, Any] | None:
@@ -420,6 +522,30 @@ class Store:
         """Store one ingested item, all or nothing (see ``intake.take``)."""
         with self._write() as conn:
             return intake.take(conn, article, fingerprint, source_id, now, same_story)
+
+    def take_items(
+        self,
+        incoming: Sequence[Incoming],
+        source_id: int | None,
+        now: datetime,
+        same_story: Callable[[bytes, bytes], bool],
+    ) -> list[TakeResult | str]:
+        """Store a feed's items, each all or nothing (a savepoint), in as few transactions
+        as keep each one short (see ``intake.take_many``).
+
+        Each item's result, or why it was not stored. An unexpected error is raised after
+        the items before it are committed.
+        """
+        results: list[TakeResult | str] = []
+        while len(results) < len(incoming):
+            with self._write() as conn:
+                taken, error = intake.take_many(
+                    conn, incoming[len(results) :], source_id, now, same_story
+                )
+            results.extend(taken)
+            if error is not None:
+                raise error
+        return results
 
     def alternates(self, article_id: int) -> list[Alternate]:
         with self._read() as conn:

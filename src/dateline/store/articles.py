@@ -17,6 +17,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -39,6 +40,7 @@ from dateline.model import (
 )
 from dateline.model.article import article_path
 from dateline.model.slug import unique_slug
+from dateline.model.text import blocks_text
 from dateline.store.schema import (
     article_authors,
     article_topics,
@@ -60,13 +62,16 @@ class SaveResult:
     outcome: str
 
 
+_BLOCK_FIELDS = tuple((spec.name, spec.default) for spec in fields(Block)[1:])
+
+
 def block_to_dict(block: Block) -> dict[str, Any]:
     """A block as JSON: its kind and every field that differs from the default."""
     data: dict[str, Any] = {"kind": block.kind.value}
-    for spec in fields(Block)[1:]:
-        value = getattr(block, spec.name)
-        if value != spec.default:
-            data[spec.name] = list(value) if isinstance(value, tuple) else value
+    for name, default in _BLOCK_FIELDS:
+        value = getattr(block, name)
+        if value != default:
+            data[name] = list(value) if isinstance(value, tuple) else value
     return data
 
 
@@ -90,6 +95,7 @@ def article_columns(article: Article) -> dict[str, Any]:
         "deck": article.deck,
         "dateline": article.dateline,
         "body": [block_to_dict(b) for b in article.body],
+        "body_text": blocks_text(article.body),
         "credit_line": article.credit_line,
         "section_id": article.section.id,
         "version_at": article.version_at,
@@ -103,7 +109,15 @@ def article_columns(article: Article) -> dict[str, Any]:
     }
 
 
+_SLUG_TAKEN = select(articles.c.id).where(articles.c.slug == bindparam("slug")).limit(1)
+_INSERT_ARTICLE = insert(articles)
+
+
 def _free_slug(conn: Connection, base: str) -> str:
+    # the usual case, a slug no article has, costs one lookup in the slug index; only a
+    # taken one reads the slugs of its family (``LIKE`` does not use that index)
+    if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:
+        return base
     taken = set(
         conn.execute(
             select(articles.c.slug).where(
@@ -135,29 +149,36 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
         .mappings()
         .first()
     )
-    values = article_columns(article)
     if row is None:
-        slug = _free_slug(conn, article.slug)
-        result = conn.execute(
-            insert(articles).values(
-                uid=article.uid,
-                slug=slug,
-                status=article.status.value,
-                published_at=article.published_at,
-                **values,
-            )
-        )
-        assert result.inserted_primary_key is not None
-        article_id = int(result.inserted_primary_key[0])
-        outcome = "created"
-    else:
-        article_id, slug = row["id"], row["slug"]
-        if not _is_newer(article.version_at, row["version_at"]):
-            return SaveResult(article_id, slug, "unchanged")
-        conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
-        outcome = "updated"
-    save_people_and_topics(conn, article_id, article, fresh=outcome == "created")
-    return SaveResult(article_id, slug, outcome)
+        return insert_article(conn, article)
+    article_id, slug = row["id"], row["slug"]
+    if not _is_newer(article.version_at, row["version_at"]):
+        return SaveResult(article_id, slug, "unchanged")
+    values = article_columns(article)
+    conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+    save_people_and_topics(conn, article_id, article, fresh=False)
+    return SaveResult(article_id, slug, "updated")
+
+
+def insert_article(conn: Connection, article: Article) -> SaveResult:
+    """Insert an article whose ``uid`` is not stored yet, under a slug no other has."""
+    if article.section.id is None:
+        raise ValueError("save_article needs a stored section")
+    slug = _free_slug(conn, article.slug)
+    result = conn.execute(
+        _INSERT_ARTICLE,
+        {
+            "uid": article.uid,
+            "slug": slug,
+            "status": article.status.value,
+            "published_at": article.published_at,
+            **article_columns(article),
+        },
+    )
+    assert result.inserted_primary_key is not None
+    article_id = int(result.inserted_primary_key[0])
+    save_people_and_topics(conn, article_id, article, fresh=True)
+    return SaveResult(article_id, slug, "created")
 
 
 def replace_content(conn: Connection, article_id: int, article: Article) -> None:
@@ -369,10 +390,58 @@ def list_published(
     author_id: int | None = None,
     topic_id: int | None = None,
     exclude_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[ArticleSummary]:
-    """Published articles, newest first, optionally of one section, author or topic."""
-    query = _published_summaries()
+    """Published articles, newest first, optionally of one section, author or topic.
+
+    ``since`` and ``until`` bound the publication time: ``since <= published_at < until``.
+    """
+    query = _filtered(
+        _published_summaries(), section_slug, author_id, topic_id, since, until, joined=True
+    )
+    if exclude_id is not None:
+        query = query.where(articles.c.id != exclude_id)
+    rows = conn.execute(query.limit(limit).offset(offset)).mappings()
+    return [summary_from_row(r) for r in rows]
+
+
+def count_published(
+    conn: Connection,
+    section_slug: str | None = None,
+    *,
+    author_id: int | None = None,
+    topic_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> int:
+    """How many articles ``list_published`` would give with the same filters and no limit."""
+    query = (
+        select(func.count())
+        .select_from(articles)
+        .where(articles.c.status == Status.PUBLISHED.value)
+    )
+    query = _filtered(query, section_slug, author_id, topic_id, since, until, joined=False)
+    return int(conn.execute(query).scalar_one())
+
+
+def _filtered(
+    query: Select[Any],
+    section_slug: str | None,
+    author_id: int | None,
+    topic_id: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    joined: bool,
+) -> Select[Any]:
+    """``query`` over published articles narrowed to a section, author, topic and time span.
+
+    ``joined`` says whether ``query`` already joins the sections table.
+    """
     if section_slug is not None:
+        if not joined:
+            query = query.join(sections, sections.c.id == articles.c.section_id)
         query = query.where(sections.c.slug == section_slug)
     if author_id is not None:
         query = query.join(
@@ -389,23 +458,11 @@ def list_published(
                 article_topics.c.article_id == articles.c.id, article_topics.c.topic_id == topic_id
             ),
         )
-    if exclude_id is not None:
-        query = query.where(articles.c.id != exclude_id)
-    rows = conn.execute(query.limit(limit).offset(offset)).mappings()
-    return [summary_from_row(r) for r in rows]
-
-
-def count_published(conn: Connection, section_slug: str | None = None) -> int:
-    query = (
-        select(func.count())
-        .select_from(articles)
-        .where(articles.c.status == Status.PUBLISHED.value)
-    )
-    if section_slug is not None:
-        query = query.join(sections, sections.c.id == articles.c.section_id).where(
-            sections.c.slug == section_slug
-        )
-    return int(conn.execute(query).scalar_one())
+    if since is not None:
+        query = query.where(articles.c.published_at >= since)
+    if until is not None:
+        query = query.where(articles.c.published_at < until)
+    return query
 
 
 def section_fronts(conn: Connection, per_section: int) -> dict[str, list[ArticleSummary]]:

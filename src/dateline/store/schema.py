@@ -99,6 +99,8 @@ articles = Table(
     Column("publish_at", UTCDateTime()),
     Column("unpublish_at", UTCDateTime()),
     Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    # the body's plain text, for the full-text index (see SEARCH_INDEX_OBJECTS)
+    Column("body_text", Text, nullable=False, default=""),
     Index("ix_articles_status_published_at", "status", "published_at"),
     Index("ix_articles_section_id_published_at", "section_id", "published_at"),
 )
@@ -342,7 +344,33 @@ article_editors = Table(
     PrimaryKeyConstraint("article_id", "user_id"),
 )
 
+# The full-text index of published articles (migration 0006) has a form of its own on
+# each database, which this metadata cannot declare: on SQLite the FTS5 table
+# ``articles_search`` (its ``_data``, ``_idx``, ``_docsize`` and ``_config`` shadow
+# tables) and the triggers on ``articles`` that keep it in step; on PostgreSQL the
+# generated column ``articles.search_vector`` and its GIN index. Comparisons of a
+# database with this metadata leave them out through ``in_schema_of_record``.
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "articles_search",
+        "articles_search_data",
+        "articles_search_idx",
+        "articles_search_docsize",
+        "articles_search_config",
+        "search_vector",
+        "ix_articles_search_vector",
+    }
+)
+
+
+def in_schema_of_record(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: False for the search index's own objects."""
+    return name not in SEARCH_INDEX_OBJECTS
+
+
 __all__ = [
+    "SEARCH_INDEX_OBJECTS",
+    "in_schema_of_record",
     "article_editors",
     "audit_log",
     "login_failures",

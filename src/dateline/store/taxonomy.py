@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, func, insert, select, update
 
-from dateline.model import Author, Section, Topic
-from dateline.store.schema import authors, sections, topics
+from dateline.model import Author, Section, Status, Topic
+from dateline.store.schema import (
+    article_authors,
+    article_topics,
+    articles,
+    authors,
+    sections,
+    topics,
+)
 
 
 def section_from_row(row: RowMapping) -> Section:
@@ -86,3 +94,88 @@ def ensure_topics(conn: Connection, wanted: Iterable[Topic]) -> list[int]:
         if found not in ids:
             ids.append(found)
     return ids
+
+
+# Lists for the API: each name with how many published articles are filed under it.
+
+
+def _published() -> Select[Any]:
+    return select(articles.c.id.label("article_id"), articles.c.section_id).where(
+        articles.c.status == Status.PUBLISHED.value
+    )
+
+
+def count_sections(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(sections)).scalar_one())
+
+
+def list_sections_counted(conn: Connection, limit: int, offset: int) -> list[tuple[Section, int]]:
+    """Sections in navigation order, each with its number of published articles."""
+    published = _published().subquery()
+    count = func.count(published.c.article_id)
+    rows = conn.execute(
+        select(sections, count.label("published"))
+        .outerjoin(published, published.c.section_id == sections.c.id)
+        .group_by(*sections.c)
+        .order_by(sections.c.position, sections.c.name, sections.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).mappings()
+    return [(section_from_row(r), int(r["published"])) for r in rows]
+
+
+def count_authors(conn: Connection) -> int:
+    """Authors with at least one published article (others are not public)."""
+    published = _published().subquery()
+    query = (
+        select(func.count(func.distinct(article_authors.c.author_id)))
+        .select_from(article_authors)
+        .join(published, published.c.article_id == article_authors.c.article_id)
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def list_authors_counted(conn: Connection, limit: int, offset: int) -> list[tuple[Author, int]]:
+    """Authors with published articles, by name, each with how many."""
+    published = _published().subquery()
+    count = func.count(published.c.article_id)
+    rows = conn.execute(
+        select(authors, count.label("published"))
+        .join(article_authors, article_authors.c.author_id == authors.c.id)
+        .join(published, published.c.article_id == article_authors.c.article_id)
+        .group_by(*authors.c)
+        .order_by(authors.c.name, authors.c.slug)
+        .limit(limit)
+        .offset(offset)
+    ).mappings()
+    return [
+        (Author(slug=r["slug"], name=r["name"], bio=r["bio"], id=r["id"]), int(r["published"]))
+        for r in rows
+    ]
+
+
+def count_topics(conn: Connection) -> int:
+    """Topics with at least one published article."""
+    published = _published().subquery()
+    query = (
+        select(func.count(func.distinct(article_topics.c.topic_id)))
+        .select_from(article_topics)
+        .join(published, published.c.article_id == article_topics.c.article_id)
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def list_topics_counted(conn: Connection, limit: int, offset: int) -> list[tuple[Topic, int]]:
+    """Topics with published articles, by name, each with how many."""
+    published = _published().subquery()
+    count = func.count(published.c.article_id)
+    rows = conn.execute(
+        select(topics, count.label("published"))
+        .join(article_topics, article_topics.c.topic_id == topics.c.id)
+        .join(published, published.c.article_id == article_topics.c.article_id)
+        .group_by(*topics.c)
+        .order_by(topics.c.name, topics.c.slug)
+        .limit(limit)
+        .offset(offset)
+    ).mappings()
+    return [(Topic(slug=r["slug"], name=r["name"], id=r["id"]), int(r["published"])) for r in rows]

@@ -6,6 +6,8 @@ Modules:
 - ``views/``: thin handlers, one module per kind of page.
 - ``contexts``: one documented dataclass per page template.
 - ``templating``: the Jinja environment, filters and content-hashed static URLs.
+- ``caching``: ETag and 304, Cache-Control, Vary and Surrogate-Key on public answers.
+- ``openapi``: the OpenAPI 3.1 document of the JSON API, as data.
 - ``templates/``, ``static/``: the theme.
 
 It may import everything below it; nothing below imports it.

@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,6 +27,7 @@ from dateline.newsroom.schedule import run_due
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
 from dateline.weather.refresh import run_forever
+from dateline.web.caching import CachingMiddleware
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
@@ -111,6 +113,11 @@ def create_app(
         routes=routes(),
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
+        middleware=[
+            Middleware(
+                CachingMiddleware, max_age=settings.cache_max_age, stale=settings.cache_stale
+            )
+        ],
     )
     app.state.site = SiteState(settings=settings, store=site_store)
     app.state.templates = make_environment(settings.tz)

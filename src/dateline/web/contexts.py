@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from dateline.model import Article, ArticleSummary, Author, RelatedLink, Section, Topic
+from dateline.model import (
+    Article,
+    ArticleSummary,
+    Author,
+    RelatedLink,
+    SearchResults,
+    Section,
+    Topic,
+)
+from dateline.seo.social import MetaTag
 from dateline.weather.cache import WeatherDisplay
 
 
@@ -52,6 +62,18 @@ class ArticleContext:
         metadata={"help": "Newest published articles, newest first, never this one (≤5)"}
     )
     canonical_url: str = field(metadata={"help": "Absolute canonical URL of the page"})
+    news_article: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={"help": "schema.org NewsArticle JSON-LD of the article, as a dict"},
+    )
+    news_article_json: str = field(
+        default="",
+        metadata={"help": "news_article serialised, safe inside a <script> element"},
+    )
+    social_tags: list[MetaTag] = field(
+        default_factory=list,
+        metadata={"help": "OpenGraph and Twitter card <meta> tags (attribute, key, content)"},
+    )
 
 
 @dataclass(frozen=True)
@@ -75,3 +97,22 @@ class NotFoundContext:
     site: SiteContext
     path: str = field(metadata={"help": "The path that was asked for"})
     recent: list[ArticleSummary] = field(metadata={"help": "Newest articles to offer"})
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """The search page: the form as the reader filled it, then the results or a message."""
+
+    site: SiteContext
+    text: str = field(metadata={"help": "The words searched for, as typed ('' for none yet)"})
+    section: str = field(metadata={"help": "The section filter's slug as sent, or ''"})
+    since: str = field(metadata={"help": "The 'published since' date as sent (YYYY-MM-DD)"})
+    until: str = field(metadata={"help": "The 'published until' date as sent (YYYY-MM-DD)"})
+    results: SearchResults | None = field(
+        metadata={"help": "This page of results (hits with HTML-safe snippets), or None"}
+    )
+    error: str = field(metadata={"help": "Why a filter cannot be used, or ''"})
+    error_field: str = field(metadata={"help": "The parameter at fault: section, since, until"})
+    pagination: Pagination
+    first: int = field(metadata={"help": "The position of this page's first hit (from 1)"})
+    bound: int = field(metadata={"help": "How many of the newest matches are ranked at most"})

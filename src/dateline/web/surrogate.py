@@ -7,7 +7,8 @@ carries them in one ``Surrogate-Key`` header. The names:
 - ``section-<slug>``, ``author-<slug>``, ``topic-<slug>``: a list page or feed of one;
 - ``home``: the front page; ``recent``: any page showing the newest-articles list;
 - ``sections``: any page showing the section navigation;
-- ``feeds``, ``sitemaps``, ``search``: the site-wide feeds, sitemaps and search results.
+- ``feeds``, ``sitemaps``, ``search``: the site-wide feeds, sitemaps and search results;
+- ``robots``: robots.txt, which changes only with the settings.
 
 Publishing, updating, correcting or unpublishing an article purges ``article-<id>`` plus
 the keys of its section, authors and topics, ``home``, ``recent``, ``feeds`` and

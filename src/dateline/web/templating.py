@@ -54,7 +54,8 @@ def make_environment(tz: tzinfo) -> Environment:
         return f"{when:%B} {when.day}, {when.year} at {hour}:{when:%M} {meridiem} {when:%Z}"
 
     def iso(value: datetime | None) -> str:
-        return value.isoformat() if value is not None else ""
+        # Whole seconds: HTML's <time datetime> allows at most three digits of fraction.
+        return value.isoformat(timespec="seconds") if value is not None else ""
 
     env.filters.update(
         long_date=long_date,

@@ -7,8 +7,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dateline.model import Status
+from dateline.seo import jsonld, social
 from dateline.web.contexts import ArticleContext
+from dateline.web.surrogate import article_keys, tag
 from dateline.web.views.common import render, site_context, store_of
+from dateline.web.views.seo import publisher_of
 
 
 async def article(request: Request) -> Response:
@@ -18,11 +21,25 @@ async def article(request: Request) -> Response:
     if request.url.path != page.article.path:
         return RedirectResponse(page.article.path, status_code=301)
     site = site_context(request)
+    canonical_url = page.article.canonical_url or site.url + page.article.path
+    news_article = jsonld.news_article(page.article, publisher_of(request, site), canonical_url)
     context = ArticleContext(
         site=site,
         article=page.article,
         related=page.related,
         recent=page.recent,
-        canonical_url=page.article.canonical_url or site.url + page.article.path,
+        canonical_url=canonical_url,
+        news_article=news_article,
+        news_article_json=jsonld.script_json(news_article),
+        social_tags=social.article_tags(news_article, site.name),
+    )
+    tag(
+        request,
+        f"article-{page.article.id}",
+        *article_keys(r.article.id for r in page.related),
+        *article_keys(r.id for r in page.recent),
+        f"section-{page.article.section.slug}",
+        "recent",
+        "sections",
     )
     return render(request, "article.html", context)

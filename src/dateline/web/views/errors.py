@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dateline.web.contexts import NotFoundContext
+from dateline.web.surrogate import article_keys, tag
 from dateline.web.views.common import render, site_context, store_of
 
 
@@ -17,4 +18,5 @@ async def not_found(request: Request) -> Response:
         path=request.url.path,
         recent=store_of(request).list_published(limit=5),
     )
+    tag(request, "recent", "sections", *article_keys(a.id for a in context.recent))
     return render(request, "404.html", context, status_code=404)

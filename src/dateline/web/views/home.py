@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline.web.contexts import HomeContext
+from dateline.web.surrogate import article_keys, tag
 from dateline.web.views.common import render, site_context, store_of
 
 TOP_STORIES = 5
@@ -23,4 +24,7 @@ async def home(request: Request) -> Response:
         top=newest[1:],
         fronts=[(s, fronts[s.slug]) for s in site.sections if fronts.get(s.slug)],
     )
+    shown = [*newest, *(a for _, front in context.fronts for a in front)]
+    tag(request, "home", "recent", "sections", *article_keys(a.id for a in shown))
+    tag(request, *(f"section-{s.slug}" for s, _ in context.fronts))
     return render(request, "home.html", context)

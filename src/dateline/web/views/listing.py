@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from dateline.model import ArticleSummary, Author, Section, Topic
 from dateline.web.contexts import ListingContext, Pagination
+from dateline.web.surrogate import article_keys, tag
 from dateline.web.views.common import page_number, render, site_context, store_of
 
 PAGE_SIZE = 20
@@ -26,6 +27,8 @@ def _listing(request: Request, subject: Section | Author | Topic | None) -> Resp
     """The page of ``subject``'s newest articles, or 404 for no subject or an empty page."""
     if subject is None:
         raise HTTPException(404)
+    kind = type(subject).__name__.lower()
+    tag(request, f"{kind}-{subject.slug}", "sections")
     page = page_number(request)
     found = store_of(request).list_published(
         limit=PAGE_SIZE + 1,
@@ -46,6 +49,7 @@ def _listing(request: Request, subject: Section | Author | Topic | None) -> Resp
         author=subject if isinstance(subject, Author) else None,
         topic=subject if isinstance(subject, Topic) else None,
     )
+    tag(request, *article_keys(a.id for a in context.articles))
     return render(request, "listing.html", context)
 
 
