@@ -219,7 +219,7 @@ SETTINGS: tuple[Setting, ...] = (
         "DATELINE_CACHE_MAX_AGE",
         int,
         60,
-        "Seconds browsers and CDNs may reuse a public page, feed or API answer unasked.",
+        "Seconds shared caches (CDNs) may reuse a public page, feed or API answer unasked.",
     ),
     Setting(
         "cache_stale",

@@ -22,7 +22,7 @@ from dateline.weather.cache import CITY_COOKIE
 from dateline.web.caching import CachingMiddleware, etag_matches, not_modified_since
 from dateline.web.routes import routes
 
-PUBLIC = "public, max-age=60, stale-while-revalidate=600"
+PUBLIC = "public, max-age=0, s-maxage=60, stale-while-revalidate=600"
 
 
 def article_url(client: TestClient, article_id: int) -> str:
@@ -259,7 +259,7 @@ def test_if_modified_since_is_answered_from_last_modified(small: TestClient) -> 
 def test_a_streamed_body_streams_without_an_etag(small: TestClient) -> None:
     response = small.get("/streamed")
     assert response.text == "one two three"
-    assert response.headers["cache-control"] == "public, max-age=5, stale-while-revalidate=50"
+    assert response.headers["cache-control"] == "public, max-age=0, s-maxage=5, stale-while-revalidate=50"
     assert "etag" not in response.headers
     head = small.head("/streamed")
     assert head.status_code == 200 and head.content == b""

@@ -8,8 +8,11 @@ streamed body still streams. For a GET or HEAD answered with 200:
   ``304 Not Modified`` with no body and the same validators and caching headers; with no
   ``If-None-Match``, ``If-Modified-Since`` is answered from a ``Last-Modified`` the view
   set. A streamed body (sent in several pieces) keeps no ETag;
-- ``Cache-Control: public, max-age=<max_age>, stale-while-revalidate=<stale>``, unless the
-  view set its own (the immutable static files keep theirs);
+- ``Cache-Control: public, max-age=0, s-maxage=<max_age>, stale-while-revalidate=<stale>``,
+  unless the view set its own (the immutable static files keep theirs): a shared cache
+  (a CDN, or the page cache in front of dateline) may reuse the answer for ``max_age``
+  seconds and purge it by surrogate key; a browser asks again each time (a cheap 304), so
+  a reader who reloads after a publish sees it;
 - ``Surrogate-Key`` lists what the view said it shows (``dateline.web.surrogate``);
 - ``Vary: Accept-Encoding``, and on HTML pages ``Cookie`` as well.
 
@@ -97,7 +100,7 @@ class CachingMiddleware:
 
     def __init__(self, app: ASGIApp, max_age: int = 60, stale: int = 600) -> None:
         self.app = app
-        self.public = f"public, max-age={max_age}, stale-while-revalidate={stale}"
+        self.public = f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={stale}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
