@@ -28,7 +28,9 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Compiled,
     Connection,
+    Dialect,
     FromClause,
     Integer,
     RowMapping,
@@ -57,10 +59,34 @@ HEADLINE_WEIGHT = 10.0
 DECK_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 SNIPPET_WORDS = 24
-# PostgreSQL: the first window of ids searched is the newest WINDOW_FACTOR × bound ids;
-# each further window is WINDOW_GROWTH times as wide as the one before
-WINDOW_FACTOR = 4
-WINDOW_GROWTH = 4
+# PostgreSQL: the first window of ids searched is as wide as the planner's estimate of
+# the matches says it takes to find them all, times WINDOW_MARGIN; the next as wide as
+# the matches found so far say it takes to find the rest, times WINDOW_MARGIN, and at
+# least twice the last (WINDOW_EMPTY_GROWTH times after a window without matches)
+WINDOW_MARGIN = 1.3
+WINDOW_EMPTY_GROWTH = 16
+# during the walk (SET LOCAL, undone after) only bitmap scans: a plain index scan of the
+# primary key filtering on ``@@`` (which the planner prefers, not counting that most
+# vectors are TOASTed, so each test decompresses one) or a sequential scan reads every
+# row of the window; and a plan for each window's own bounds, never a generic plan of
+# the prepared statement (psycopg prepares a statement run five times)
+_WALK_SETTINGS = {
+    "enable_indexscan": "off",
+    "enable_seqscan": "off",
+    "plan_cache_mode": "force_custom_plan",
+}
+# one round trip each way: the lowest and highest article id and the settings' values
+# before (read first: OFFSET 0 keeps the subquery a plan node of its own), then the
+# walk's; afterwards the values before again
+_WALK_SET = text(
+    "SELECT before.*, "
+    + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in _WALK_SETTINGS.items())
+    + " FROM (SELECT (SELECT min(id) FROM articles) AS lowest,"
+    " (SELECT max(id) FROM articles) AS highest, "
+    + ", ".join(f"current_setting('{k}') AS {k}" for k in _WALK_SETTINGS)
+    + " OFFSET 0) AS before"
+)
+_WALK_RESET = text("SELECT " + ", ".join(f"set_config('{k}', :{k}, true)" for k in _WALK_SETTINGS))
 
 _fts = table("articles_search", column("rowid", Integer))
 _vector: ColumnElement[Any] = literal_column("articles.search_vector")
@@ -243,31 +269,57 @@ def _statements(dialect: str, section: bool, since: bool, until: bool) -> _State
     return _Statements(count=count, ranked=ranked, snippets=snippets, window=window)
 
 
-_ID_SPAN = select(func.min(articles.c.id), func.max(articles.c.id))
+@cache
+def _compiled(statement: Select[Any], dialect: Dialect) -> Compiled:
+    return statement.compile(dialect=dialect)
+
+
+def _estimated_rows(conn: Connection, statement: Select[Any], params: dict[str, Any]) -> float:
+    """The planner's estimate of the rows of ``statement`` (EXPLAIN, not run)."""
+    compiled = _compiled(statement, conn.dialect)
+    plan = conn.exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.construct_params(params)
+    ).scalar_one()
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _newest_matches(
-    conn: Connection, window: Select[Any], params: dict[str, Any], wanted: int
+    conn: Connection, statements: _Statements, params: dict[str, Any], wanted: int
 ) -> list[int]:
     """The newest ``wanted`` matching ids (PostgreSQL), newest first.
 
-    Windows of ids from the newest down: the first the newest ``WINDOW_FACTOR × bound``
-    ids, each next one ``WINDOW_GROWTH`` times wider, until ``wanted`` matches are found
-    or the ids run out. Each window is a bitmap AND of the GIN index and the primary key
-    range, so a common word stops in the first window having read about ``wanted`` rows,
-    and a rare word costs a few GIN lookups instead of a walk over every row.
+    Windows of ids from the newest down until ``wanted`` matches are found or the ids
+    run out: the first as wide as the planner's estimate of the matches says, then as
+    wide as the density of the matches found says the rest needs (``WINDOW_MARGIN``). Each
+    window is a bitmap AND of the GIN index and the primary key range (the planner is
+    held to bitmap scans meanwhile: ``_WALK_SETTINGS``), so a common word
+    stops in the first window having read a few thousand rows, and a rare word costs a
+    GIN lookup or two instead of a walk over every row.
     """
-    lowest, highest = conn.execute(_ID_SPAN).one()
-    if highest is None:
-        return []
+    assert statements.window is not None
+    before = conn.execute(_WALK_SET).one()
+    lowest, highest = before[0], before[1]
     found: list[int] = []
-    width = max(1, WINDOW_FACTOR * (wanted - 1))
-    high = int(highest)
-    while high >= lowest and len(found) < wanted:
-        low = high - width
-        window_params = {**params, "low": low, "high": high, "wanted": wanted - len(found)}
-        found += [int(r[0]) for r in conn.execute(window, window_params)]
-        high, width = low, width * WINDOW_GROWTH
+    try:
+        if highest is None:
+            return found
+        high, span = int(highest), int(highest) - int(lowest) + 1
+        everything = {**params, "low": lowest - 1, "high": high, "wanted": span}
+        estimated = _estimated_rows(conn, statements.window, everything)
+        width = max(wanted, int(wanted * span / max(estimated, 1.0) * WINDOW_MARGIN))
+        while high >= lowest and len(found) < wanted:
+            low = high - width
+            window_params = {**params, "low": low, "high": high, "wanted": wanted - len(found)}
+            matched = [int(r[0]) for r in conn.execute(statements.window, window_params)]
+            found += matched
+            if matched:
+                needed = (wanted - len(found)) * width / len(matched) * WINDOW_MARGIN
+                width = max(2 * width, int(needed) + 1)
+            else:
+                width *= WINDOW_EMPTY_GROWTH
+            high = low
+    finally:
+        conn.execute(_WALK_RESET, {k: before[2 + i] for i, k in enumerate(_WALK_SETTINGS)})
     return found
 
 
@@ -287,9 +339,10 @@ def search(conn: Connection, query: SearchQuery, bound: int = RANKED_BOUND) -> S
     }
     offset = (query.page - 1) * query.per_page
     limit = max(0, min(query.per_page, bound - offset))
-    rows: Sequence[RowMapping] = []
     if statements.window is not None:
-        return _search_postgres(conn, query, statements, params, bound, offset, limit)
+        newest = _newest_matches(conn, statements, params, bound + 1)
+        return _search_postgres(conn, query, statements, params, newest, bound, offset, limit)
+    rows: Sequence[RowMapping] = []
     if limit:
         page = {"bound": bound, "limit": limit, "offset": offset}
         rows = conn.execute(statements.ranked, {**params, **page}).mappings().all()
@@ -307,13 +360,12 @@ def _search_postgres(
     query: SearchQuery,
     statements: _Statements,
     params: dict[str, Any],
+    newest: list[int],
     bound: int,
     offset: int,
     limit: int,
 ) -> SearchResults:
-    """The newest ``bound + 1`` matches give the count; the page ranks the first ``bound``."""
-    assert statements.window is not None
-    newest = _newest_matches(conn, statements.window, params, bound + 1)
+    """``newest`` (up to ``bound + 1`` matches) is the count; the page ranks ``bound``."""
     candidates = newest[:bound]
     rows: Sequence[RowMapping] = []
     if limit and candidates:
