@@ -397,7 +397,7 @@ def list_published(
 
     ``since`` and ``until`` bound the publication time: ``since <= published_at < until``.
     """
-    query = _filtered(
+    query = narrowed(
         _published_summaries(), section_slug, author_id, topic_id, since, until, joined=True
     )
     if exclude_id is not None:
@@ -421,11 +421,11 @@ def count_published(
         .select_from(articles)
         .where(articles.c.status == Status.PUBLISHED.value)
     )
-    query = _filtered(query, section_slug, author_id, topic_id, since, until, joined=False)
+    query = narrowed(query, section_slug, author_id, topic_id, since, until, joined=False)
     return int(conn.execute(query).scalar_one())
 
 
-def _filtered(
+def narrowed(
     query: Select[Any],
     section_slug: str | None,
     author_id: int | None,

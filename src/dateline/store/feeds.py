@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, select
 
 from dateline.model import Article, Author, Correction, Section, Source, Status, Topic
-from dateline.store.articles import block_from_dict
+from dateline.store.articles import block_from_dict, narrowed
 from dateline.store.schema import (
     article_authors,
     article_topics,
@@ -47,24 +47,7 @@ def published_articles(
         .order_by(articles.c.published_at.desc(), articles.c.id.desc())
         .limit(limit)
     )
-    if section_slug is not None:
-        query = query.where(sections.c.slug == section_slug)
-    if author_id is not None:
-        query = query.join(
-            article_authors,
-            and_(
-                article_authors.c.article_id == articles.c.id,
-                article_authors.c.author_id == author_id,
-            ),
-        )
-    if topic_id is not None:
-        query = query.join(
-            article_topics,
-            and_(
-                article_topics.c.article_id == articles.c.id,
-                article_topics.c.topic_id == topic_id,
-            ),
-        )
+    query = narrowed(query, section_slug, author_id, topic_id, None, None, joined=True)
     rows = list(conn.execute(query).mappings())
     if not rows:
         return []
