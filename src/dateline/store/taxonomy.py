@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, Select, bindparam, func, insert, select, update
 
 from dateline.model import Author, Section, Status, Topic
 from dateline.store.schema import (
@@ -64,19 +64,41 @@ def get_topic(conn: Connection, slug: str) -> Topic | None:
     return Topic(slug=row["slug"], name=row["name"], id=row["id"]) if row else None
 
 
+# built once: an article's authors or topics are looked up in one statement
+_AUTHOR_IDS = select(authors.c.slug, authors.c.id).where(
+    authors.c.slug.in_(bindparam("slugs", expanding=True))
+)
+_TOPIC_IDS = select(topics.c.slug, topics.c.id).where(
+    topics.c.slug.in_(bindparam("slugs", expanding=True))
+)
+_NEW_AUTHOR = insert(authors)
+_NEW_TOPIC = insert(topics)
+_AUTHOR_BIO = (
+    update(authors).where(authors.c.id == bindparam("author_id")).values(bio=bindparam("bio"))
+)
+
+
+def _known(conn: Connection, statement: Select[Any], slugs: list[str]) -> dict[str, int]:
+    if not slugs:
+        return {}
+    return {row[0]: row[1] for row in conn.execute(statement, {"slugs": slugs})}
+
+
 def ensure_authors(conn: Connection, wanted: Iterable[Author]) -> list[int]:
     """Ids of the authors, by slug, creating the missing ones; order kept."""
+    wanted = list(wanted)
+    known = _known(conn, _AUTHOR_IDS, [a.slug for a in wanted])
     ids: list[int] = []
     for author in wanted:
-        found = conn.execute(select(authors.c.id).where(authors.c.slug == author.slug)).scalar()
+        found = known.get(author.slug)
         if found is None:
             result = conn.execute(
-                insert(authors).values(slug=author.slug, name=author.name, bio=author.bio)
+                _NEW_AUTHOR, {"slug": author.slug, "name": author.name, "bio": author.bio}
             )
             assert result.inserted_primary_key is not None
-            found = result.inserted_primary_key[0]
+            found = known[author.slug] = result.inserted_primary_key[0]
         elif author.bio:
-            conn.execute(update(authors).where(authors.c.id == found).values(bio=author.bio))
+            conn.execute(_AUTHOR_BIO, {"author_id": found, "bio": author.bio})
         if found not in ids:
             ids.append(found)
     return ids
@@ -84,13 +106,15 @@ def ensure_authors(conn: Connection, wanted: Iterable[Author]) -> list[int]:
 
 def ensure_topics(conn: Connection, wanted: Iterable[Topic]) -> list[int]:
     """Ids of the topics, by slug, creating the missing ones."""
+    wanted = list(wanted)
+    known = _known(conn, _TOPIC_IDS, [t.slug for t in wanted])
     ids: list[int] = []
     for topic in wanted:
-        found = conn.execute(select(topics.c.id).where(topics.c.slug == topic.slug)).scalar()
+        found = known.get(topic.slug)
         if found is None:
-            result = conn.execute(insert(topics).values(slug=topic.slug, name=topic.name))
+            result = conn.execute(_NEW_TOPIC, {"slug": topic.slug, "name": topic.name})
             assert result.inserted_primary_key is not None
-            found = result.inserted_primary_key[0]
+            found = known[topic.slug] = result.inserted_primary_key[0]
         if found not in ids:
             ids.append(found)
     return ids
