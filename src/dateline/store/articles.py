@@ -300,11 +300,21 @@ def _article_from_row(conn: Connection, row: RowMapping) -> Article:
             .order_by(corrections.c.created_at, corrections.c.id)
         ).mappings()
     )
+    return article_of(row, bylines, topic_list, fixes)
+
+
+def article_of(
+    row: RowMapping,
+    bylines: Sequence[Author],
+    topic_list: Sequence[Topic],
+    fixes: Sequence[Correction],
+) -> Article:
+    """The article of a row of ``_FULL`` (articles with their section's ``s_*`` columns)."""
     section = Section(
         slug=row["s_slug"], name=row["s_name"], position=row["s_position"], id=row["section_id"]
     )
     return Article(
-        id=article_id,
+        id=row["id"],
         uid=row["uid"],
         slug=row["slug"],
         headline=row["headline"],
@@ -313,8 +323,8 @@ def _article_from_row(conn: Connection, row: RowMapping) -> Article:
         body=tuple(block_from_dict(b) for b in row["body"]),
         credit_line=row["credit_line"],
         section=section,
-        bylines=bylines,
-        topics=topic_list,
+        bylines=tuple(bylines),
+        topics=tuple(topic_list),
         status=Status(row["status"]),
         published_at=row["published_at"],
         updated_at=row["updated_at"],
@@ -327,7 +337,7 @@ def _article_from_row(conn: Connection, row: RowMapping) -> Article:
             item_id=row["source_item_id"],
         ),
         canonical_url=row["canonical_url"],
-        corrections=fixes,
+        corrections=tuple(fixes),
     )
 
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, select
 
-from dateline.model import Article, Author, Correction, Section, Source, Status, Topic
-from dateline.store.articles import block_from_dict, narrowed
+from dateline.model import Article, Author, Correction, Status, Topic
+from dateline.store.articles import article_of, narrowed
 from dateline.store.schema import (
     article_authors,
     article_topics,
@@ -78,36 +78,5 @@ def published_articles(
     ).mappings():
         fixes[r["article_id"]].append(Correction(text=r["text"], created_at=r["created_at"]))
     return [
-        Article(
-            id=row["id"],
-            uid=row["uid"],
-            slug=row["slug"],
-            headline=row["headline"],
-            deck=row["deck"],
-            dateline=row["dateline"],
-            body=tuple(block_from_dict(b) for b in row["body"]),
-            credit_line=row["credit_line"],
-            section=Section(
-                slug=row["s_slug"],
-                name=row["s_name"],
-                position=row["s_position"],
-                id=row["section_id"],
-            ),
-            bylines=tuple(bylines[row["id"]]),
-            topics=tuple(subjects[row["id"]]),
-            status=Status(row["status"]),
-            published_at=row["published_at"],
-            updated_at=row["updated_at"],
-            version_at=row["version_at"],
-            language=row["language"],
-            source=Source(
-                kind=row["source_kind"],
-                publisher=row["source_publisher"],
-                url=row["source_url"],
-                item_id=row["source_item_id"],
-            ),
-            canonical_url=row["canonical_url"],
-            corrections=tuple(fixes[row["id"]]),
-        )
-        for row in rows
+        article_of(row, bylines[row["id"]], subjects[row["id"]], fixes[row["id"]]) for row in rows
     ]
