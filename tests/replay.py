@@ -51,7 +51,7 @@ class Reply:
 
 @dataclass
 class Seen:
-    """A request the server received; when it came and was answered (``time.monotonic()``)."""
+    """A request the server received; when it came and its answer began (``time.monotonic()``)."""
 
     method: str
     path: str
@@ -92,6 +92,9 @@ class ReplayServer:
                     reply = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Reply(404)
                 if reply.delay:
                     time.sleep(reply.delay)
+                # when the answer starts: set before sending, since a client may read the
+                # whole answer (and a test these times) before this thread runs again
+                seen.answered = time.monotonic()
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
@@ -105,7 +108,6 @@ class ReplayServer:
                         self._send_body(reply)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
-                seen.answered = time.monotonic()
 
             def _send_body(self, reply: Reply) -> None:
                 step = 1 if reply.trickle else max(len(reply.body), 1)

@@ -65,22 +65,31 @@ def submit(browser: Any, find: Callable[[], Any]) -> None:
 
     The element is found again when the page's script replaced it between finding and
     clicking (the editor's autosave updates the form), which Chromium reports as a node
-    that no longer belongs to the document.
+    that no longer belongs to the document; the same report after the click went through
+    (on a slow machine the form's page can be leaving while the click is still reported)
+    counts as the click.
     """
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element("tag name", "html")
+    left = expected_conditions.staleness_of(page)
     for attempt in range(3):
         try:
             find().click()
             break
         except StaleElementReferenceException:
+            if left(browser):
+                break  # the click went through: the next page is replacing this one
             if attempt == 2:
                 raise
         except WebDriverException as exc:
-            if attempt == 2 or "belong to the document" not in str(exc):
+            if "belong to the document" not in str(exc):
+                raise
+            if left(browser):
+                break  # the click went through: the next page is replacing this one
+            if attempt == 2:
                 raise
     WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
     WebDriverWait(browser, 20).until(
