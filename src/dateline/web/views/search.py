@@ -22,24 +22,14 @@ from dateline.model import SearchQuery, SearchResults
 from dateline.store.search import RANKED_BOUND
 from dateline.web.contexts import Pagination, SearchContext
 from dateline.web.surrogate import article_keys, tag
-from dateline.web.views.api import summary_json
+from dateline.web.views.api import DATE, BadParameter, summary_json
 from dateline.web.views.common import render, site_context, store_of
 
 PER_PAGE = 10
 MAX_PER_PAGE = 50
 MAX_QUERY_CHARS = 1000
 MAX_PAGE = RANKED_BOUND
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHOLE = re.compile(r"\d{1,9}")
-
-
-class BadFilter(Exception):
-    """A search parameter that cannot be used: its field and the message for the reader."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +55,12 @@ def _form(request: Request) -> _Form:
 def _date(name: str, raw: str) -> date | None:
     if not raw:
         return None
-    if not _DATE.fullmatch(raw):
-        raise BadFilter(name, f"{name} must be a date written YYYY-MM-DD, not {raw!r}")
+    if not DATE.fullmatch(raw):
+        raise BadParameter(name, f"{name} must be a date written YYYY-MM-DD, not {raw!r}")
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadFilter(name, f"{name} is not a real date: {raw!r}") from None
+        raise BadParameter(name, f"{name} is not a real date: {raw!r}") from None
 
 
 def _whole(request: Request, name: str, default: int, high: int) -> int:
@@ -78,17 +68,17 @@ def _whole(request: Request, name: str, default: int, high: int) -> int:
     if not raw:
         return default
     if not _WHOLE.fullmatch(raw) or not 1 <= int(raw) <= high:
-        raise BadFilter(name, f"{name} must be a whole number from 1 to {high}")
+        raise BadParameter(name, f"{name} must be a whole number from 1 to {high}")
     return int(raw)
 
 
 def parse_query(request: Request, form: _Form, *, api: bool) -> SearchQuery:
-    """The search the request asks for; ``BadFilter`` names the first wrong parameter."""
+    """The search the request asks for; ``BadParameter`` names the first wrong parameter."""
     if form.section and store_of(request).section(form.section) is None:
-        raise BadFilter("section", f"there is no section {form.section!r}")
+        raise BadParameter("section", f"there is no section {form.section!r}")
     since, until = _date("since", form.since), _date("until", form.until)
     if since and until and since > until:
-        raise BadFilter("until", "until must not be before since")
+        raise BadParameter("until", "until must not be before since")
     per_page = _whole(request, "per_page", PER_PAGE, MAX_PER_PAGE) if api else PER_PAGE
     return SearchQuery(
         text=form.text,
@@ -130,7 +120,7 @@ async def search_page(request: Request) -> Response:
     error = error_field = ""
     try:
         query = parse_query(request, form, api=False)
-    except BadFilter as bad:
+    except BadParameter as bad:
         error, error_field = bad.message, bad.field
     else:
         if query.text:
@@ -176,7 +166,7 @@ async def search_api(request: Request) -> Response:
     tag(request, "search")
     try:
         query = parse_query(request, form, api=True)
-    except BadFilter as bad:
+    except BadParameter as bad:
         return JSONResponse({"error": bad.message, "field": bad.field}, status_code=400)
     if not query.text:
         return JSONResponse({"error": "q is required: the words to search for", "field": "q"}, 400)
