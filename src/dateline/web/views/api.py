@@ -10,6 +10,7 @@ Authors and topics are public once one of their articles is published. The docum
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -225,36 +226,37 @@ async def article_detail(request: Request) -> Response:
     return JSONResponse(data)
 
 
-async def section_list(request: Request) -> Response:
+Filed = Section | Author | Topic
+Counted = Callable[[int, int], tuple[Sequence[tuple[Filed, int]], int]]
+
+
+def _filed_list(request: Request, counted: Counted, *keys: str) -> Response:
+    """A page of sections, authors or topics with their published counts.
+
+    The response is tagged with ``keys`` and the surrogate key of each name on the page.
+    """
     try:
         limit, offset = _paging(request)
     except BadParameter as exc:
         return _error(exc.message, exc.field)
-    found, total = store_of(request).sections_counted(limit, offset)
-    tag(request, "sections", *(f"section-{s.slug}" for s, _ in found))
-    return _list([filed_json(s, n) for s, n in found], limit, offset, total)
+    found, total = counted(limit, offset)
+    kind = {Section: "section", Author: "author", Topic: "topic"}
+    tag(request, *keys, *(f"{kind[type(x)]}-{x.slug}" for x, _ in found))
+    return _list([filed_json(x, n) for x, n in found], limit, offset, total)
+
+
+async def section_list(request: Request) -> Response:
+    return _filed_list(request, store_of(request).sections_counted, "sections")
 
 
 async def author_list(request: Request) -> Response:
-    try:
-        limit, offset = _paging(request)
-    except BadParameter as exc:
-        return _error(exc.message, exc.field)
-    found, total = store_of(request).authors_counted(limit, offset)
     # "recent": any publish may add an author to this list
-    tag(request, "recent", *(f"author-{a.slug}" for a, _ in found))
-    return _list([filed_json(a, n) for a, n in found], limit, offset, total)
+    return _filed_list(request, store_of(request).authors_counted, "recent")
 
 
 async def topic_list(request: Request) -> Response:
-    try:
-        limit, offset = _paging(request)
-    except BadParameter as exc:
-        return _error(exc.message, exc.field)
-    found, total = store_of(request).topics_counted(limit, offset)
     # "recent": any publish may add a topic to this list
-    tag(request, "recent", *(f"topic-{t.slug}" for t, _ in found))
-    return _list([filed_json(t, n) for t, n in found], limit, offset, total)
+    return _filed_list(request, store_of(request).topics_counted, "recent")
 
 
 def _path_slug(request: Request) -> str:
