@@ -31,8 +31,24 @@ def tag(request: Request, *keys: str) -> None:
     request.state.surrogate_keys = seen
 
 
-def article_keys(ids: Iterable[int]) -> list[str]:
+def article_keys(ids: Iterable[int | None]) -> list[str]:
     return [f"article-{i}" for i in ids]
+
+
+def article_page_keys(
+    article_id: int | None,
+    section: str,
+    related: Iterable[int | None],
+    recent: Iterable[int | None],
+) -> list[str]:
+    """What an article with its related and recent lists shows (page or API answer)."""
+    return [
+        f"article-{article_id}",
+        *article_keys(related),
+        *article_keys(recent),
+        f"section-{section}",
+        "recent",
+    ]
 
 
 def keys_of(request: Request) -> list[str]:

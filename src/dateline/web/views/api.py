@@ -24,7 +24,7 @@ from dateline.model.slug import MAX_SLUG
 from dateline.store.articles import block_to_dict
 from dateline.web import openapi
 from dateline.web.openapi import MAX_ID, MAX_LIMIT, MAX_OFFSET, NEWEST
-from dateline.web.surrogate import article_keys, tag
+from dateline.web.surrogate import article_keys, article_page_keys, tag
 from dateline.web.views.common import site_state, store_of
 
 DEFAULT_LIMIT = 20
@@ -216,13 +216,13 @@ async def article_detail(request: Request) -> Response:
     data["absolute_url"] = site_state(request).settings.site_url.rstrip("/") + page.article.path
     data["related"] = [related_json(r) for r in page.related]
     data["recent"] = [summary_json(r) for r in page.recent]
-    tag(
-        request,
-        f"section-{page.article.section.slug}",
-        "recent",
-        *article_keys(r.article.id for r in page.related),
-        *article_keys(r.id for r in page.recent),
+    keys = article_page_keys(
+        page.article.id,
+        page.article.section.slug,
+        (r.article.id for r in page.related),
+        (r.id for r in page.recent),
     )
+    tag(request, *keys)
     return JSONResponse(data)
 
 

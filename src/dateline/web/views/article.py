@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from dateline.model import Status
 from dateline.seo import jsonld, social
 from dateline.web.contexts import ArticleContext
-from dateline.web.surrogate import article_keys, tag
+from dateline.web.surrogate import article_page_keys, tag
 from dateline.web.views.common import render, site_context, store_of
 from dateline.web.views.seo import publisher_of
 
@@ -33,13 +33,11 @@ async def article(request: Request) -> Response:
         news_article_json=jsonld.script_json(news_article),
         social_tags=social.article_tags(news_article, site.name),
     )
-    tag(
-        request,
-        f"article-{page.article.id}",
-        *article_keys(r.article.id for r in page.related),
-        *article_keys(r.id for r in page.recent),
-        f"section-{page.article.section.slug}",
-        "recent",
-        "sections",
+    keys = article_page_keys(
+        page.article.id,
+        page.article.section.slug,
+        (r.article.id for r in page.related),
+        (r.id for r in page.recent),
     )
+    tag(request, *keys, "sections")
     return render(request, "article.html", context)
