@@ -70,11 +70,22 @@ def submit(browser: Any, find: Callable[[], Any]) -> None:
     counts as the click.
     """
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element("tag name", "html")
-    left = expected_conditions.staleness_of(page)
+
+    def left(_driver: Any) -> bool:
+        """Whether this page's root is gone; Chromium may say so either way."""
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
     for attempt in range(3):
         try:
             find().click()
@@ -91,7 +102,7 @@ def submit(browser: Any, find: Callable[[], Any]) -> None:
                 break  # the click went through: the next page is replacing this one
             if attempt == 2:
                 raise
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 20).until(left)
     WebDriverWait(browser, 20).until(
         lambda driver: driver.execute_script("return document.readyState") == "complete"
     )
