@@ -161,6 +161,17 @@ job_state = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+# What changed on the site, for every process's page cache (migration 0007: triggers on
+# the tables a page shows write it; ``scope`` is listing, content, related, weather or all).
+page_purges = Table(
+    "page_purges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer),
+    Column("scope", String(16), nullable=False),
+    sqlite_autoincrement=True,
+)
+
 weather_observations = Table(
     "weather_observations",
     metadata,
