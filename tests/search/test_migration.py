@@ -1,12 +1,15 @@
-"""Migration 0006 on a database that already holds articles: body text and index backfilled."""
+"""Migrations 0006 and 0008 on a database that already holds articles: body text and index
+backfilled, published articles found; and back down."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
+from dateline import publish
 from dateline.model import SearchQuery
 from dateline.store import Store, migrate
 from dateline.store.engine import make_engine
@@ -70,5 +73,84 @@ def test_downgrading_removes_the_index_and_the_body_text(store: Store) -> None:
         tables = set(inspect(conn).get_table_names())
     assert "body_text" not in columns and "search_vector" not in columns
     assert not any(name.startswith("articles_search") for name in tables)
+    assert store.migrate()  # and up again
+    assert store.search(SearchQuery("anything")).total == 0
+
+
+def _insert_article(conn: Connection, article_id: int, status: str, headline: str) -> None:
+    """An article row as a store before migration 0008 held it (body text filled)."""
+    conn.execute(
+        text(
+            "INSERT INTO articles (id, uid, slug, headline, deck, dateline, body, credit_line, "
+            "section_id, status, published_at, language, source_kind, source_publisher, "
+            "source_url, source_item_id, canonical_url, body_text) VALUES "
+            "(:id, :uid, :slug, :headline, '', '', '[]', '', 1, :status, :published_at, 'en', "
+            "'own', '', '', '', '', 'Tugboats guided the tanker into the harbour.')"
+        ),
+        {
+            "id": article_id,
+            "uid": f"old:{article_id}",
+            "slug": f"article-{article_id}",
+            "headline": headline,
+            "status": status,
+            "published_at": datetime(2026, 1, article_id, tzinfo=UTC),
+        },
+    )
+
+
+def test_upgrading_to_the_search_side_table_finds_the_published_articles(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    config = migrate._config()
+    with engine.connect().execution_options(dateline_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0007")
+        conn.commit()
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
+        )
+        _insert_article(conn, 1, "published", "Tanker arrives")
+        _insert_article(conn, 2, "published", "Harbour pilots busy")
+        _insert_article(conn, 3, "draft", "Harbour draft")
+    store = Store(engine)
+    try:
+        assert store.migrate()
+        results = store.search(SearchQuery("harbour"))
+        assert [h.article.id for h in results.hits] == [2, 1]  # the headline match first
+        assert results.total == 2 and not results.capped
+        assert {h.article.id for h in store.search(SearchQuery("tugboats")).hits} == {1, 2}
+        in_world = store.search(SearchQuery("harbour", section="world")).hits
+        assert [h.article.id for h in in_world] == [2, 1]
+        assert store.search(SearchQuery("harbour", section="nowhere")).total == 0
+        publish.publish(store, [3], datetime(2026, 2, 1, tzinfo=UTC))  # the trigger's turn
+        assert store.search(SearchQuery("harbour")).total == 3
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+                indexed = conn.execute(
+                    text("SELECT article_id FROM article_search ORDER BY article_id")
+                ).scalars()
+                assert list(indexed) == [1, 2, 3]
+            assert "search_vector" not in columns
+    finally:
+        store.close()
+
+
+def test_downgrading_the_side_table_brings_back_the_generated_column(store: Store) -> None:
+    config = migrate._config()
+    with store.engine.connect().execution_options(dateline_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+        conn.commit()
+    with store.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+        tables = set(inspect(conn).get_table_names())
+    assert "article_search" not in tables
+    if store.dialect == "postgresql":
+        assert "search_vector" in columns
+    else:
+        assert "articles_search" in tables  # FTS5 was never touched
     assert store.migrate()  # and up again
     assert store.search(SearchQuery("anything")).total == 0

@@ -14,7 +14,7 @@ def test_the_empty_page_has_a_labelled_search_form(client: TestClient) -> None:
     assert response.status_code == 200
     assert '<form class="search-form" role="search"' in response.text
     assert '<label for="search-q">' in response.text and 'type="search"' in response.text
-    assert response.headers["surrogate-key"] == "search sections"
+    assert response.headers["surrogate-key"] == "search sections weather"
 
 
 def test_results_show_highlighted_snippets_and_keep_the_query_in_page_links(

@@ -359,8 +359,9 @@ article_editors = Table(
 # each database, which this metadata cannot declare: on SQLite the FTS5 table
 # ``articles_search`` (its ``_data``, ``_idx``, ``_docsize`` and ``_config`` shadow
 # tables) and the triggers on ``articles`` that keep it in step; on PostgreSQL the
-# generated column ``articles.search_vector`` and its GIN index. Comparisons of a
-# database with this metadata leave them out through ``in_schema_of_record``.
+# table ``article_search`` (migration 0008), its key and indexes, and its trigger.
+# Comparisons of a database with this metadata leave them out through
+# ``in_schema_of_record``.
 SEARCH_INDEX_OBJECTS = frozenset(
     {
         "articles_search",
@@ -368,8 +369,11 @@ SEARCH_INDEX_OBJECTS = frozenset(
         "articles_search_idx",
         "articles_search_docsize",
         "articles_search_config",
-        "search_vector",
-        "ix_articles_search_vector",
+        "article_search",
+        "pk_article_search",
+        "ix_article_search_vector",
+        "ix_article_search_section_id",
+        "ix_article_search_published_at",
     }
 )
 
