@@ -24,6 +24,8 @@ from dateline.web.app import create_app
 from tests.replay import ReplayServer
 from tests.replay import serve as serve_replay
 
+pytest_plugins = ("tests.servers",)  # the ``serving`` fixture: real ``dateline serve`` processes
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 POSTGRES_URL = os.environ.get("DATELINE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"]

@@ -18,6 +18,7 @@ from dateline.config import SETTINGS, Settings
 from dateline.model import DatelineError, Section
 from dateline.model.slug import slugify
 from dateline.store import Store, open_store
+from dateline.web.server import DEFAULT_SERVER, SERVERS
 
 console = Console(stderr=True, soft_wrap=True)
 SETTINGS_HELP = "\b\n" + "\n".join(
@@ -68,16 +69,39 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
-    """Serve the site (migrating the database first)."""
-    import uvicorn
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes serving requests (about one per core).",
+)
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default=DEFAULT_SERVER,
+    show_default=True,
+    help="The ASGI server (granian measured faster: docs/benchmarks.md).",
+)
+@click.option("--access-log", is_flag=True, help="Log every request (off: it costs throughput).")
+def serve(host: str, port: int, workers: int, server: str, access_log: bool) -> None:
+    """Serve the site (migrating the database first).
 
-    from dateline.web.app import create_app
+    Each worker process serves requests and runs the background jobs; on one store, from
+    one machine or many, the publishing schedule and the weather refresh run in one
+    process at a time (the others take over when it stops), and each ingest source is
+    polled by one process at a time. The access log is off unless --access-log is given.
+    """
+    from dateline.web.server import serve as run_server
 
     settings = load_settings()
-    app = create_app(settings)
-    console.print(f"dateline {__version__} serving {settings.site_name} at http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    with opened_store(settings):  # migrated once here, before any worker starts
+        pass
+    console.print(
+        f"dateline {__version__} serving {settings.site_name} at http://{host}:{port}"
+        f" ({server}, {workers} worker{'s' if workers > 1 else ''})"
+    )
+    run_server(server, host, port, workers, access_log)
 
 
 @cli.command()
@@ -329,12 +353,12 @@ def weather_refresh(loop: bool) -> None:
     """Refresh the weather cache now (what `dateline serve` does in the background).
 
     Only locations that are due are fetched, and each by one process at a time, so this
-    can run beside servers sharing the store. Exits 1 if an attempt failed.
+    can run beside servers sharing the store. Exits 1 if an attempt failed. With --loop,
+    it refreshes only while no server or other loop on the store leads the weather job.
     """
     import asyncio
 
-    from dateline.jobs import weather_refresher
-    from dateline.weather.refresh import run_forever
+    from dateline.jobs import weather_forever, weather_refresher
 
     settings = load_settings()
 
@@ -345,7 +369,7 @@ def weather_refresh(loop: bool) -> None:
                     click.echo("weather is off (DATELINE_WEATHER_PROVIDER=off)")
                     return 0
                 if loop:
-                    await run_forever(refresher)
+                    await weather_forever(store, refresher)
                 attempts = await refresher.run_once()
         for a in attempts:
             click.echo(
@@ -671,8 +695,8 @@ def worker(every: float) -> None:
     """Poll ingest sources and run the publishing schedule until stopped.
 
     `dateline serve` does the same in the background. Any number of workers and servers
-    can share one store: each source is polled by one of them at a time, and each
-    scheduled article is published once.
+    can share one store: each source is polled by one of them at a time, and the schedule
+    runs in one of them at a time (another takes over when it stops).
     """
     import asyncio
 

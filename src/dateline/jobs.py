@@ -7,6 +7,13 @@ the sources that are due, each leased to one process at a time. ``schedule_forev
 publishes and unpublishes scheduled articles at their time (at start first, so what
 came due while dateline was down goes live at once).
 
+Jobs that need no more than one runner per store run through ``run_as_leader`` (or
+``lead`` with a lock already taken): every period each process tries the job's lock in
+the store without waiting, the one that holds it runs the job and keeps the lock while it
+lives, and the others skip the round. When the leader stops or dies, another process takes
+the lock at its next try, within one period. The schedule (``SCHEDULE``) and the weather
+refresh (``WEATHER``) run that way; ingest needs no leader, since each source is leased.
+
 ``weather_refresher(settings, store)`` builds the providers the settings ask for over one
 shared HTTP client and yields a ``Refresher`` (or ``None`` with the weather off). A
 provider that cannot start as configured (MET Norway without a contact, Open-Meteo
@@ -17,8 +24,10 @@ setting to fix.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -29,12 +38,17 @@ from dateline.config import Settings
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.pipeline import PollReport, poll_due
 from dateline.newsroom.schedule import EVERY_SECONDS, run_due
-from dateline.store import Store
+from dateline.store import JobLock, Store
 from dateline.weather.base import WeatherProvider, make_client
 from dateline.weather.metno import MetNorway
 from dateline.weather.nws import NationalWeatherService
 from dateline.weather.open_meteo import Geocoder, OpenMeteo
 from dateline.weather.refresh import Refresher
+
+SCHEDULE = "schedule"
+WEATHER = "weather"
+WEATHER_EVERY_SECONDS = 30.0
+leader_log = logging.getLogger("dateline.jobs")
 
 
 def user_agent(settings: Settings) -> str:
@@ -139,17 +153,81 @@ async def poll_forever(
         await asyncio.sleep(every)
 
 
-async def schedule_forever(store: Store, every: float = EVERY_SECONDS) -> None:
-    """Run the publishing schedule now, then every ``every`` seconds, until cancelled."""
+async def lead(lock: JobLock, every: float, work: Callable[[], Awaitable[object]]) -> None:
+    """Every ``every`` seconds, run ``work`` if this process holds ``lock``, until cancelled.
+
+    The lock is tried without waiting (first at once) and kept once taken, so the job
+    runs in one process at a time; another takes over within one period of the leader's
+    end. Errors are logged, not fatal. The caller releases the lock.
+    """
+    leading: bool | None = None  # not known before the first try
     while True:
         try:
-            published, unpublished = await asyncio.to_thread(run_due, store)
-            for article_id in published:
-                log.info("schedule: published article %s", article_id)
-            for article_id in unpublished:
-                log.info("schedule: unpublished article %s", article_id)
+            now_leading = await _try(lock)
+            if now_leading != leading:
+                state = "leads" if now_leading else "leaves to another process"
+                leader_log.info("jobs: process %d %s %r", os.getpid(), state, lock.name)
+            leading = now_leading
+            if leading:
+                await work()
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("schedule: run failed")
+            leader_log.exception("jobs: %r failed", lock.name)
         await asyncio.sleep(every)
+
+
+async def _try(lock: JobLock) -> bool:
+    """``lock.acquire()`` in a thread (it may wait on the network).
+
+    When cancelled, it lets a try already under way finish before the cancellation goes on,
+    so the caller's ``release()`` comes after it and no lock is left taken.
+    """
+    attempt = asyncio.ensure_future(asyncio.to_thread(lock.acquire))
+    try:
+        return await asyncio.shield(attempt)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await attempt
+        raise
+
+
+async def run_as_leader(
+    store: Store, name: str, every: float, work: Callable[[], Awaitable[object]]
+) -> None:
+    """Run ``work`` every ``every`` seconds in one process at a time across the store.
+
+    Takes the store's job lock ``name`` (see ``lead``) and gives it up when cancelled.
+    """
+    with store.job_lock(name) as lock:
+        await lead(lock, every, work)
+
+
+async def run_schedule(store: Store) -> None:
+    """One round of the publishing schedule (in a thread: the store calls block)."""
+    published, unpublished = await asyncio.to_thread(run_due, store)
+    for article_id in published:
+        log.info("schedule: published article %s", article_id)
+    for article_id in unpublished:
+        log.info("schedule: unpublished article %s", article_id)
+
+
+async def schedule_forever(store: Store, every: float = EVERY_SECONDS) -> None:
+    """Run the publishing schedule now, then every ``every`` seconds, until cancelled.
+
+    One process across the store runs it at a time (the ``SCHEDULE`` lock); each article is
+    also claimed before it is published, so it is published once whatever runs it.
+    """
+    await run_as_leader(store, SCHEDULE, every, lambda: run_schedule(store))
+
+
+async def weather_forever(
+    store: Store, refresher: Refresher, every: float = WEATHER_EVERY_SECONDS
+) -> None:
+    """Refresh the weather cache now, then every ``every`` seconds, until cancelled.
+
+    One process across the store runs the refresh at a time (the ``WEATHER`` lock); each
+    location is also leased while it is fetched, so ``dateline weather refresh`` run by
+    hand beside it never fetches a location twice.
+    """
+    await run_as_leader(store, WEATHER, every, refresher.run_once)

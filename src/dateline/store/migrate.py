@@ -8,7 +8,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+
+from dateline.store.leader import advisory_key
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -31,11 +33,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Bring the database to the newest schema; True when anything was applied."""
-    if current_revision(engine) == head_revision():
+    """Bring the database to the newest schema; True when anything was applied.
+
+    Servers starting at once on one database migrate one at a time: on PostgreSQL the
+    migrating transaction holds an advisory lock that the others wait for (SQLite's
+    ``BEGIN IMMEDIATE`` does the same); each looks at the schema's revision again once it
+    has the lock, so the ones that waited find it current and apply nothing.
+    """
+    head = head_revision()
+    if current_revision(engine) == head:
         return False
     config = _config()
     with engine.connect().execution_options(dateline_write=True) as conn:
+        if conn.dialect.name == "postgresql":
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            key = advisory_key(schema, "migrate")
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            conn.commit()
+            return False
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         conn.commit()

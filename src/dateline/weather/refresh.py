@@ -224,15 +224,3 @@ class Refresher:
                 "weather: %s failed for %s (%d in a row): %s", state.provider, key, failures, error
             )
         return Attempt(key, state.provider, error.kind.value, str(error))
-
-
-async def run_forever(refresher: Refresher, every: float = 30.0) -> None:
-    """Call ``run_once`` every ``every`` seconds until cancelled; errors are logged, not fatal."""
-    while True:
-        try:
-            await refresher.run_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("weather: refresh cycle failed")
-        await asyncio.sleep(every)
