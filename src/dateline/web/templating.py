@@ -14,6 +14,22 @@ from dateline.model.dateline import display_dateline
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+# English month names, as ``%B`` writes them in the C locale dateline runs in, without
+# the cost of ``strftime`` (a page shows a dozen dates)
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @lru_cache(maxsize=64)
@@ -34,6 +50,9 @@ def make_environment(tz: tzinfo) -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        # the templates ship with the package: checking their files' times on every
+        # render (several stat calls a page) buys nothing in production
+        auto_reload=False,
     )
 
     def local(value: datetime) -> datetime:
@@ -43,7 +62,7 @@ def make_environment(tz: tzinfo) -> Environment:
         if value is None:
             return ""
         when = local(value)
-        return f"{when:%B} {when.day}, {when.year}"
+        return f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
 
     def date_time(value: datetime | None) -> str:
         if value is None:
@@ -51,7 +70,8 @@ def make_environment(tz: tzinfo) -> Environment:
         when = local(value)
         hour = when.hour % 12 or 12
         meridiem = "a.m." if when.hour < 12 else "p.m."
-        return f"{when:%B} {when.day}, {when.year} at {hour}:{when:%M} {meridiem} {when:%Z}"
+        day = f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
+        return f"{day} at {hour}:{when.minute:02d} {meridiem} {when.tzname()}"
 
     def iso(value: datetime | None) -> str:
         # Whole seconds: HTML's <time datetime> allows at most three digits of fraction.

@@ -10,17 +10,19 @@ from dateline.model import Status
 from dateline.seo import jsonld, social
 from dateline.web.contexts import ArticleContext
 from dateline.web.surrogate import article_page_keys, tag
-from dateline.web.views.common import render, site_context, store_of
+from dateline.web.views.common import render, site_context, store_of, weather_locations
 from dateline.web.views.seo import publisher_of
 
 
 async def article(request: Request) -> Response:
-    page = store_of(request).article_page(request.path_params["slug"])
+    page = store_of(request).article_page(
+        request.path_params["slug"], frame_for=weather_locations(request)
+    )
     if page is None or page.article.status is not Status.PUBLISHED:
         raise HTTPException(404)
     if request.url.path != page.article.path:
         return RedirectResponse(page.article.path, status_code=301)
-    site = site_context(request)
+    site = site_context(request, page.frame)
     canonical_url = page.article.canonical_url or site.url + page.article.path
     news_article = jsonld.news_article(page.article, publisher_of(request, site), canonical_url)
     context = ArticleContext(
