@@ -9,7 +9,10 @@ three years before ``now``. Everything is drawn from ``random.Random(seed)``: th
 
 Articles are saved in batches, published with one ``store.publish`` per chunk and ranked
 with one ``related.refresh.rebuild`` at the end, not through ``publish.publish`` per
-article (that refreshes the lists each time: quadratic in the archive's size).
+article (that refreshes the lists each time: quadratic in the archive's size). With
+``rank=False`` the lists are not ranked but written in bulk from the story threads (each
+article lists the thread's articles nearest it in the thread's order): much faster on a
+large archive, for benchmarks that need pages with related lists, not good lists.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from datetime import UTC, datetime, timedelta
 
 from dateline.model import Article, Author, Block, BlockKind, Section, Topic
 from dateline.model.slug import slugify
-from dateline.related.refresh import rebuild
+from dateline.related.refresh import LIST_LENGTH, rebuild
 from dateline.store import Store
 from dateline.testing import FIXTURE_SECTIONS, fixture_articles
 
 SPAN = timedelta(days=3 * 365)
 SAVE_BATCH = 200
 PUBLISH_BATCH = 500
+LISTS_BATCH = 2000
 ARTICLES_PER_THREAD = 12
 GENERATED_WORDS = 1500
 
@@ -162,7 +166,27 @@ def _article(
     )
 
 
-def generate_archive(store: Store, n: int, seed: int = 7, now: datetime | None = None) -> list[int]:
+def _thread_lists(
+    threads: dict[int, list[int]],
+) -> dict[int, list[tuple[int, float, dict[str, float]]]]:
+    """Each article's list: the ``LIST_LENGTH`` articles nearest it in its thread's order."""
+    lists = {}
+    for members in threads.values():
+        for position, article_id in enumerate(members):
+            nearest = sorted(
+                (i for i in range(len(members)) if i != position),
+                key=lambda i: (abs(i - position), i),
+            )[:LIST_LENGTH]
+            lists[article_id] = [
+                (members[i], round(1.0 / (1 + abs(i - position)), 3), {"thread": 1.0})
+                for i in nearest
+            ]
+    return lists
+
+
+def generate_archive(
+    store: Store, n: int, seed: int = 7, now: datetime | None = None, *, rank: bool = True
+) -> list[int]:
     """Fill ``store`` with ``n`` published articles and their related lists; returns their ids.
 
     The fixture sections are created (or reused); authors and topics are created as the
@@ -177,12 +201,22 @@ def generate_archive(store: Store, n: int, seed: int = 7, now: datetime | None =
     threads = _threads(rng, max(1, n // ARTICLES_PER_THREAD), (fixture, generated), sections, when)
     ids: list[int] = []
     batch: list[Article] = []
+    thread_of: list[int] = []
     for index in range(n):
-        batch.append(_article(rng, index, seed, rng.choice(threads), common, when))
+        thread_of.append(rng.randrange(len(threads)))
+        batch.append(_article(rng, index, seed, threads[thread_of[-1]], common, when))
         if len(batch) == SAVE_BATCH or index == n - 1:
             ids += [r.article_id for r in store.save_articles(batch)]
             batch = []
     for start in range(0, len(ids), PUBLISH_BATCH):
         store.publish(ids[start : start + PUBLISH_BATCH], when)
-    rebuild(store)
+    if rank:
+        rebuild(store)
+        return ids
+    members: dict[int, list[int]] = {}
+    for article_id, thread in zip(ids, thread_of, strict=True):
+        members.setdefault(thread, []).append(article_id)
+    lists = _thread_lists(members)
+    for start in range(0, len(ids), LISTS_BATCH):
+        store.replace_related({i: lists[i] for i in ids[start : start + LISTS_BATCH]})
     return ids

@@ -103,8 +103,8 @@ import httpx
 import nh3
 from sqlalchemy import select
 
-from benchmarks.article_page import scratch_postgres
 from benchmarks.machine import machine
+from benchmarks.servers import scratch_postgres
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.formats.syndication import parse_feed
 from dateline.ingest.pipeline import (

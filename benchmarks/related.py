@@ -278,7 +278,7 @@ def store_at(backend: str, tmp: Path, postgres: str | None) -> Iterator[Any]:
 
     context: Any
     if backend == "postgresql" and postgres:
-        from benchmarks.article_page import scratch_postgres
+        from benchmarks.servers import scratch_postgres
 
         context = scratch_postgres(postgres)
     else:

@@ -1,0 +1,680 @@
+"""Serving: the page cache against nginx (B0) and B2, publish to visible, memory, cold start.
+
+    python -m benchmarks.serving --articles 10000 [--workers 2] [--postgres URL] [--json]
+
+The scenarios of issue #8, each with its baselines in the same run, on one generated
+archive (``benchmarks.archive``) in a temporary SQLite store:
+
+a. B0, nginx serving the exact bytes of dateline's article page as a static file (its
+   ``worker_processes`` equal to ``--workers``), against dateline's cached article page
+   (``DATELINE_PAGE_CACHE=1``, the default): requests/s ratio dateline/B0, and p99.
+b. dateline with the page cache off (``DATELINE_PAGE_CACHE=0``) against B2
+   (``benchmarks.baseline_app``, under the same server with the same number of worker
+   processes): requests/s ratio dateline/B2.
+c. the cached home page, a section page, ``/rss.xml`` and ``/api/articles``: requests/s
+   and p99 of each, and the ratio to the cached article page. (a) and (c) are loaded in
+   the same rounds: each round runs wrk once against every target, reversing the order
+   every other round, ``--runs`` rounds; medians are reported.
+d. publish to visible: in this process, change what a page shows while a child process
+   polls the server over HTTP (back to back, one thread per server) until the page
+   shows it (the change may hold this process's GIL for long: ranking); the time
+   from the commit (SQLAlchemy's ``commit`` event of the changing transaction) to the
+   first response that shows the change, ``--trials`` times for each of two changes: an
+   edit (a new deck saved for a published article whose page was just served: one
+   transaction) watched on the article page, and publishing a new article
+   (``dateline.publish.publish``: mark published, then its related lists) watched on the
+   home page; one untimed trial first. Median and max. ``--trials 0`` skips (d).
+   Related lists are ranked up to 20,000 articles, else written from the archive's
+   story threads (``--related``). With ``--postgres URL``, the same on a scratch database
+   with two ``dateline serve`` processes sharing it, both polled: the change is
+   committed here, so both are "other processes" to the writer.
+e. resident memory (``VmRSS``) of each worker process of each server after the loads
+   (the server's child processes, or the server itself when it has none).
+f. cold start: from launching ``dateline serve`` on the generated store to the first
+   200 of the article page, for every dateline process started (the first is the first
+   start on that store).
+
+Exit codes: 0 done; 1 a check failed (a server did not start, a page was wrong, a
+change never became visible); 2 ``wrk`` or ``nginx`` is missing, or a ``dateline
+serve`` option asked for is not supported, or bad usage; 3 out of time or SIGTERM. The
+servers are stopped (SIGTERM, then SIGKILL, to each one's process group) in every case.
+Progress goes to stderr, the table (or JSON) to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from benchmarks.machine import machine
+from benchmarks.servers import (
+    START_TIMEOUT,
+    CheckFailed,
+    Measured,
+    OutOfTime,
+    Server,
+    Servers,
+    Unavailable,
+    add_load_options,
+    b2_command,
+    check_page,
+    command_line,
+    dateline_command,
+    free_port,
+    get,
+    load_in_turn,
+    log,
+    prepare,
+    print_summaries,
+    process_tree,
+    require,
+    rss_mb,
+    scratch_postgres,
+    server_env,
+    time_budget,
+    wait_ready,
+)
+from dateline.config import Settings
+from dateline.model import Article, Block, BlockKind
+from dateline.model.slug import slugify
+from dateline.publish import publish
+from dateline.store import Store, open_store
+
+PAGES = ("article", "home", "section", "rss", "api")
+VISIBLE_TIMEOUT = 10.0
+POLL_PAUSE = 0.001
+TARGETS = {  # issue #8
+    "cached_article_to_B0": 0.55,
+    "cached_article_p99_ms": 20.0,
+    "uncached_to_B2": 1.5,
+    "publish_to_visible_ms": 200.0,
+    "worker_rss_mb": 200.0,
+}
+
+
+# -- B0: nginx ---------------------------------------------------------------------------
+
+
+def nginx_conf(prefix: Path, www: Path, port: int, workers: int) -> str:
+    """A minimal nginx.conf: foreground, no access log, static files from ``www``."""
+    user = "user root;\n" if os.geteuid() == 0 else ""  # else workers run as nobody
+    temp = "\n".join(
+        f"  {kind}_temp_path {prefix / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""{user}daemon off;
+worker_processes {workers};
+pid {prefix / "nginx.pid"};
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types {{ }}
+  default_type "text/html; charset=utf-8";
+{temp}
+  server {{
+    listen 127.0.0.1:{port};
+    root {www};
+  }}
+}}
+"""
+
+
+def start_b0(running: Servers, base: Path, path: str, body: bytes, workers: int) -> Server:
+    """nginx serving ``body`` at ``path`` as a static file."""
+    prefix = base / "nginx"
+    www = prefix / "www"
+    page = www / path.lstrip("/")
+    page.parent.mkdir(parents=True)
+    page.write_bytes(body)
+    conf = prefix / "nginx.conf"
+    port = free_port()
+    conf.write_text(nginx_conf(prefix, www, port, workers))
+    command = ["nginx", "-p", str(prefix), "-c", str(conf)]
+    return running.start("B0", command, os.environ.copy(), port)
+
+
+# -- memory ------------------------------------------------------------------------------
+
+
+def memory(server: Server) -> dict[str, Any]:
+    """VmRSS of the server's processes; its workers are its children, or itself alone."""
+    tree = process_tree(server.process.pid)
+    children = [
+        pid
+        for pid in tree[1:]
+        if "resource_tracker" not in command_line(pid) and rss_mb(pid) is not None
+    ]
+    workers = children or tree[:1]
+    rss = [v for v in (rss_mb(pid) for pid in workers) if v is not None]
+    log(f"  {server.name}: VmRSS of its workers {rss} MiB")
+    return {
+        "processes": {str(pid): rss_mb(pid) for pid in tree},
+        "worker_rss_mb": rss,
+        "max_worker_rss_mb": max(rss) if rss else None,
+        "total_rss_mb": round(sum(v or 0 for v in (rss_mb(pid) for pid in tree)), 1),
+    }
+
+
+# -- publish to visible ------------------------------------------------------------------
+
+
+def _poll(
+    name: str, port: int, path: str, wanted: bytes, seen: dict[str, float], stop: threading.Event
+) -> None:
+    """GET ``path`` back to back until it shows ``wanted``; note when in ``seen``."""
+    while not stop.is_set():
+        try:
+            status, body = get(port, path, timeout=5.0)
+        except OSError:
+            continue
+        if status == 200 and wanted in body:
+            seen[name] = time.perf_counter()
+            return
+        time.sleep(POLL_PAUSE)
+
+
+def _watch(conn: Connection) -> None:
+    """The polling process: serve ``(marker, {name: (port, path)})`` requests from ``conn``.
+
+    For each: start one thread per server polling back to back, say "polling", wait for
+    "changed", then up to ``VISIBLE_TIMEOUT`` more for every server to show the marker,
+    and send back when each first did (``time.perf_counter``, which is CLOCK_MONOTONIC:
+    comparable across processes). ``None`` ends it.
+    """
+    while (request := conn.recv()) is not None:
+        marker, watched = request
+        seen: dict[str, float] = {}
+        stop = threading.Event()
+        pollers = [
+            threading.Thread(
+                target=_poll, args=(name, port, path, marker.encode(), seen, stop), daemon=True
+            )
+            for name, (port, path) in watched.items()
+        ]
+        for poller in pollers:
+            poller.start()
+        conn.send("polling")
+        conn.recv()
+        deadline = time.monotonic() + VISIBLE_TIMEOUT
+        for poller in pollers:
+            poller.join(max(0.0, deadline - time.monotonic()))
+        stop.set()
+        for poller in pollers:
+            poller.join(5.0)
+        conn.send(dict(seen))
+
+
+class Watcher:
+    """A child process that polls servers while this one changes the store.
+
+    The change runs here and may hold the GIL for long (ranking related lists in numpy
+    and scipy); polling from a thread of this process would then measure that wait.
+    """
+
+    def __enter__(self) -> Watcher:
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_watch, args=(child,), daemon=True)
+        self.process.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(10.0)
+        if self.process.is_alive():
+            self.process.kill()
+
+    def visible_after(
+        self,
+        store: Store,
+        change: Callable[[], object],
+        watched: dict[str, tuple[int, str]],
+        marker: str,
+    ) -> dict[str, float | None]:
+        """Run ``change`` while the child polls each watched (port, path) for ``marker``.
+
+        Returns, per watched server, milliseconds from the first commit of ``change`` to
+        the first response showing the marker (None if not within ``VISIBLE_TIMEOUT`` of
+        the end of ``change``).
+        """
+        commits: list[float] = []
+
+        def on_commit(_conn: object) -> None:
+            commits.append(time.perf_counter())
+
+        self.conn.send((marker, watched))
+        if self.conn.recv() != "polling":
+            raise CheckFailed("the polling process did not start polling")
+        event.listen(store.engine, "commit", on_commit)
+        try:
+            change()
+        finally:
+            event.remove(store.engine, "commit", on_commit)
+            self.conn.send("changed")
+        seen: dict[str, float] = self.conn.recv()
+        if not commits:
+            raise CheckFailed("the change committed nothing")
+        return {
+            name: round((seen[name] - commits[0]) * 1000, 1) if name in seen else None
+            for name in watched
+        }
+
+
+def fresh_article(template: Article, number: int, marker: str, now: datetime) -> Article:
+    """A new draft in ``template``'s section, by its authors, headlined with ``marker``."""
+    headline = f"Breaking {marker} update {number}"
+    return Article(
+        uid=f"bench:serving:{os.getpid()}:{number}",
+        slug=slugify(headline),
+        headline=headline,
+        section=template.section,
+        body=(Block(BlockKind.PARAGRAPH, html=f"<p>News {marker} as it happens.</p>"),),
+        deck=f"What {marker} means.",
+        bylines=template.bylines,
+        topics=template.topics,
+        version_at=now,
+    )
+
+
+def summarise(values: list[float | None]) -> dict[str, Any]:
+    found = [v for v in values if v is not None]
+    return {
+        "median_ms": round(statistics.median(found), 1) if found else None,
+        "max_ms": max(found) if found else None,
+        "trials": len(values),
+        "not_visible": len(values) - len(found),
+        "all_ms": values,
+    }
+
+
+def one_trial(
+    watcher: Watcher,
+    store: Store,
+    servers: list[Server],
+    number: int,
+    edited: tuple[Article, str],
+    template: Article,
+) -> dict[str, dict[str, float | None]]:
+    """Publish a new article (watched on the home page), then edit ``edited``'s deck."""
+    stamp = f"{os.getpid()}x{number}x{time.time_ns() % 10**9}"
+    marker = f"p{stamp}"  # the edit's is e{stamp}: neither contains the other
+    # the publication: save a draft, make sure the home page is cached, then publish
+    [saved] = store.save_articles([fresh_article(template, number, marker, datetime.now(UTC))])
+    for server in servers:
+        check_page(server, "/")
+    watched = {s.name: (s.port, "/") for s in servers}
+    publication = partial(publish, store, [saved.article_id])
+    published = watcher.visible_after(store, publication, watched, marker)
+    # the edit: serve the page, then save the article with a new deck
+    article, original_deck = edited
+    for server in servers:
+        check_page(server, article.path, article.headline)
+    current = store.article(article.id or 0)
+    assert current is not None
+    marker = f"e{stamp}"
+    deck = f"Updated {marker}. {original_deck}"
+    changed = replace(current, deck=deck, version_at=datetime.now(UTC))
+    watched = {s.name: (s.port, article.path) for s in servers}
+    edit = partial(store.save_articles, [changed])
+    return {"publish": published, "edit": watcher.visible_after(store, edit, watched, marker)}
+
+
+def publish_to_visible(
+    store: Store, servers: list[Server], edited: Article, template: Article, trials: int
+) -> dict[str, Any]:
+    """``trials`` publications watched on the home page, ``trials`` edits of ``edited``.
+
+    One untimed trial first (its publication builds this process's related index).
+    """
+    times: dict[str, dict[str, list[float | None]]] = {
+        kind: {s.name: [] for s in servers} for kind in ("publish", "edit")
+    }
+    with Watcher() as watcher:
+        for number in range(trials + 1):
+            shown = one_trial(watcher, store, servers, number, (edited, edited.deck), template)
+            if number == 0:
+                continue
+            for kind, per_server in shown.items():
+                for name, value in per_server.items():
+                    times[kind][name].append(value)
+            time.sleep(0.1)
+    result = {
+        kind: {name: summarise(values) for name, values in per_server.items()}
+        for kind, per_server in times.items()
+    }
+    log(
+        "  publish to visible (median/max ms): "
+        + "; ".join(
+            f"{kind} {name} {s['median_ms']}/{s['max_ms']}"
+            for kind, per_server in result.items()
+            for name, s in per_server.items()
+        )
+    )
+    return result
+
+
+# -- one run -----------------------------------------------------------------------------
+
+
+def page_paths(article: Article) -> dict[str, str]:
+    return {
+        "article": article.path,
+        "home": "/",
+        "section": f"/section/{article.section.slug}",
+        "rss": "/rss.xml",
+        "api": "/api/articles",
+    }
+
+
+def start_dateline(
+    running: Servers, name: str, env: dict[str, str], args: argparse.Namespace, path: str
+) -> tuple[Server, float]:
+    """Start ``dateline serve``; returns it and its cold start (launch to first 200, s)."""
+    server = running.start(name, dateline_command(args.workers, args.server), env)
+    cold = wait_ready(server, path, interval=0.02)
+    log(f"  {name}: first 200 of the article page {cold:.2f}s after launch")
+    return server, round(cold, 2)
+
+
+def bench_sqlite(
+    store: Store, url: str, base: Path, article: Article, edited: Article, args: Any
+) -> dict[str, Any]:
+    """Scenarios a to f on SQLite: ``article`` is loaded, ``edited`` changed in (d)."""
+    cached_env = server_env(url, base, DATELINE_PAGE_CACHE="1")
+    uncached_env = server_env(url, base, DATELINE_PAGE_CACHE="0")
+    paths = page_paths(article)
+    out: dict[str, Any] = {"backend": "sqlite", "page": article.path, "cold_start_s": {}}
+    with Servers(base) as running:
+        cached, out["cold_start_s"]["dateline"] = start_dateline(
+            running, "dateline", cached_env, args, article.path
+        )
+        body = check_page(cached, article.path, article.headline)
+        b0 = start_b0(running, base, article.path, body, args.workers)
+        wait_ready(b0, article.path)
+        if check_page(b0, article.path) != body:
+            raise CheckFailed("nginx does not serve the bytes of dateline's article page")
+        measured = {name: Measured() for name in ("B0", *PAGES)}
+        urls = {"B0": f"http://127.0.0.1:{b0.port}{article.path}"}
+        for name, path in paths.items():
+            measured[name].page_bytes = len(check_page(cached, path))
+            urls[name] = f"http://127.0.0.1:{cached.port}{path}"
+        measured["B0"].page_bytes = len(body)
+        log("[sqlite] a, c: cached pages and B0")
+        load_in_turn(urls, args, "cached", measured)
+        check_page(cached, article.path, article.headline)
+        cached_pages = {name: m.summary() for name, m in measured.items()}
+        out["memory"] = {"dateline": memory(cached), "B0": memory(b0)}
+        running.stop(b0)
+
+        log("[sqlite] b: page cache off, against B2")
+        uncached, out["cold_start_s"]["dateline, cache off"] = start_dateline(
+            running, "dateline, cache off", uncached_env, args, article.path
+        )
+        b2 = running.start("B2", b2_command(args.workers, args.server or "granian"), uncached_env)
+        wait_ready(b2, article.path)
+        versus = {"dateline": Measured(), "B2": Measured()}
+        urls = {}
+        for name, server in (("dateline", uncached), ("B2", b2)):
+            versus[name].page_bytes = len(check_page(server, article.path, article.headline))
+            urls[name] = f"http://127.0.0.1:{server.port}{article.path}"
+        load_in_turn(urls, args, "uncached", versus)
+        uncached_pages = {name: m.summary() for name, m in versus.items()}
+        out["memory"] |= {"dateline, cache off": memory(uncached), "B2": memory(b2)}
+        running.stop(uncached)
+        running.stop(b2)
+
+        out["publish_to_visible"] = {}
+        if args.trials:
+            log(f"[sqlite] d: publish to visible, {args.trials} trials of each change")
+            out["publish_to_visible"] = publish_to_visible(
+                store, [cached], edited, article, args.trials
+            )
+    rps = {name: s["requests_per_s"] for name, s in cached_pages.items()}
+    out["cached"] = {
+        "pages": cached_pages,
+        "ratio_to_B0": round(rps["article"] / rps["B0"], 3),
+        "ratio_to_article": {n: round(rps[n] / rps["article"], 3) for n in PAGES[1:]},
+    }
+    out["uncached"] = {
+        "servers": uncached_pages,
+        "ratio_to_B2": round(
+            uncached_pages["dateline"]["requests_per_s"] / uncached_pages["B2"]["requests_per_s"],
+            3,
+        ),
+    }
+    return out
+
+
+def bench_postgres(url: str, base: Path, args: Any, settings: Settings) -> dict[str, Any]:
+    """Publish to visible with two ``dateline serve`` processes sharing PostgreSQL."""
+    store = open_store(url)
+    out: dict[str, Any] = {"backend": "postgresql", "cold_start_s": {}}
+    try:
+        log(f"[postgresql] generating {args.articles} articles")
+        started = time.monotonic()
+        _, pick = prepare(store, args.articles, args.seed, settings.weather_city, rank=args.rank)
+        out["generate_s"] = round(time.monotonic() - started, 1)
+        article, edited = pick(0), pick(1)
+        out["page"] = article.path
+        env = server_env(url, base, DATELINE_PAGE_CACHE="1")
+        with Servers(base) as running:
+            pair = []
+            for name in ("dateline A", "dateline B"):
+                server, out["cold_start_s"][name] = start_dateline(
+                    running, name, env, args, article.path
+                )
+                pair.append(server)
+            out["publish_to_visible"] = {}
+            if args.trials:
+                log(f"[postgresql] d: publish to visible, {args.trials} trials, two processes")
+                out["publish_to_visible"] = publish_to_visible(
+                    store, pair, edited, article, args.trials
+                )
+            out["memory"] = {s.name: memory(s) for s in pair}
+    finally:
+        store.close()
+    return out
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets against what was measured (max over servers and databases)."""
+    sqlite = report["results"][0]
+    pages = sqlite["cached"]["pages"]
+    visible = [
+        s["max_ms"]
+        for result in report["results"]
+        for per_server in result["publish_to_visible"].values()
+        for s in per_server.values()
+    ]
+    rss = [
+        m["max_worker_rss_mb"]
+        for result in report["results"]
+        for name, m in result["memory"].items()
+        if name.startswith("dateline") and m["max_worker_rss_mb"] is not None
+    ]
+    rows = [
+        ("cached article req/s ÷ B0", ">=", sqlite["cached"]["ratio_to_B0"], "ratio_to_B0"),
+        ("cached article p99 ms", "<=", pages["article"]["p99_ms"], "article_p99"),
+        ("uncached article req/s ÷ B2", ">=", sqlite["uncached"]["ratio_to_B2"], "to_B2"),
+        (
+            "publish to visible, max ms",
+            "<=",
+            max((v for v in visible if v is not None), default=None),
+            "visible",
+        ),
+        ("worker RSS MiB, max", "<=", max(rss, default=None), "rss"),
+    ]
+    limits = list(TARGETS.values())
+    out = []
+    for (name, sense, value, _), limit in zip(rows, limits, strict=True):
+        met = None if value is None else value >= limit if sense == ">=" else value <= limit
+        out.append({"target": name, "limit": f"{sense} {limit:g}", "value": value, "met": met})
+    return out
+
+
+def print_table(report: dict[str, Any]) -> None:
+    p = report["params"]
+    print(
+        f"serving, {p['articles']} articles (related lists {report['related_lists']}), "
+        f"{p['workers']} worker(s), server {p['server'] or 'default'}; "
+        f"wrk -t{p['threads']} -c{p['connections']} -d{p['duration']:g}s --latency, "
+        f"median of {p['runs']} rounds"
+    )
+    sqlite = report["results"][0]
+    print("\na, c. cached pages (DATELINE_PAGE_CACHE=1) and B0 (nginx, static file), SQLite")
+    print_summaries(sqlite["cached"]["pages"], first="target")
+    print(f"ratio cached article / B0 (req/s): {sqlite['cached']['ratio_to_B0']:.2f}")
+    print(
+        "ratio to the cached article page: "
+        + ", ".join(f"{n} {r:.2f}" for n, r in sqlite["cached"]["ratio_to_article"].items())
+    )
+    print("\nb. article page, page cache off (DATELINE_PAGE_CACHE=0), against B2, SQLite")
+    print_summaries(sqlite["uncached"]["servers"])
+    print(f"ratio dateline / B2 (req/s): {sqlite['uncached']['ratio_to_B2']:.2f}")
+    print("\nd. publish to visible (commit to first response showing it), ms")
+    for result in report["results"]:
+        for kind, per_server in result["publish_to_visible"].items():
+            for name, s in per_server.items():
+                print(
+                    f"  {result['backend']:<10} {kind:<8} {name:<12} median {s['median_ms']}, "
+                    f"max {s['max_ms']}, not visible {s['not_visible']} of {s['trials']}"
+                )
+    print("\ne. resident memory (VmRSS) per worker after the loads, MiB")
+    for result in report["results"]:
+        for name, m in result["memory"].items():
+            print(f"  {result['backend']:<10} {name:<20} {m['worker_rss_mb']}")
+    print("\nf. cold start: launch to first 200 of the article page, s")
+    for result in report["results"]:
+        for name, seconds in result["cold_start_s"].items():
+            print(f"  {result['backend']:<10} {name:<20} {seconds}")
+    print("\ntargets (issue #8)")
+    for t in report["targets"]:
+        verdict = "not measured" if t["met"] is None else "met" if t["met"] else "MISSED"
+        print(f"  {t['target']:<30} {t['limit']:>8}  {t['value']!s:>8}  {verdict}")
+
+
+def budget(args: argparse.Namespace) -> int:
+    """Seconds the whole run may take: generous, from the parameters."""
+    generate = 60 + args.articles * 0.05
+    starts = 6 * START_TIMEOUT
+    loads = (len(PAGES) + 3) * (args.warmup + args.runs * (args.duration + 30))
+    trials = 2 * (args.trials + 1) * (2 * VISIBLE_TIMEOUT + 5)
+    per_database = generate + starts + trials
+    return int((2 if args.postgres else 1) * per_database + loads + 60)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.serving", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--articles", type=int, default=10000, help="archive size (10000)")
+    parser.add_argument(
+        "--related",
+        choices=("ranked", "threads"),
+        help="related lists: ranked, or written from the story threads "
+        "(default: ranked up to 20000 articles)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    parser.add_argument("--server", help="dateline serve --server (its default)")
+    add_load_options(parser, connections=64)
+    parser.add_argument(
+        "--trials", type=int, default=20, help="publish-to-visible trials (20; 0: skip)"
+    )
+    args = parser.parse_args(argv)
+    if args.articles < 50 or args.runs < 1 or args.duration <= 0 or args.connections < 1:
+        parser.error("need --articles >= 50, --runs >= 1, --duration > 0, --connections >= 1")
+    if args.workers < 1 or args.trials < 0:
+        parser.error("need --workers >= 1 and --trials >= 0 (0 skips publish to visible)")
+    args.rank = (args.related or ("ranked" if args.articles <= 20000 else "threads")) == "ranked"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        require("wrk", "nginx")
+        dateline_command(args.workers, args.server)
+    except Unavailable as exc:
+        log(str(exc))
+        return 2
+    seconds = args.timeout or budget(args)
+    report: dict[str, Any] = {
+        "machine": machine(with_sqlite=True),
+        "params": {k: v for k, v in vars(args).items() if k != "rank"} | {"budget_s": seconds},
+        "related_lists": "ranked" if args.rank else "written from the story threads",
+    }
+    started = time.monotonic()
+    try:
+        with time_budget(seconds), tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
+            base = Path(tmp)
+            url = f"sqlite:///{base / 'dateline.db'}"
+            settings = Settings.from_env(server_env(url, base))
+            store = open_store(url)
+            try:
+                log(f"[sqlite] generating {args.articles} articles")
+                gen_started = time.monotonic()
+                _, pick = prepare(
+                    store, args.articles, args.seed, settings.weather_city, rank=args.rank
+                )
+                report["generate_s"] = round(time.monotonic() - gen_started, 1)
+                article = pick(0)
+                report["results"] = [bench_sqlite(store, url, base, article, pick(1), args)]
+            finally:
+                store.close()
+            if args.postgres:
+                with scratch_postgres(args.postgres) as pg_url:
+                    pg_dir = base / "pg"
+                    pg_dir.mkdir()
+                    pg_settings = Settings.from_env(server_env(pg_url, pg_dir))
+                    report["results"].append(bench_postgres(pg_url, pg_dir, args, pg_settings))
+    except CheckFailed as exc:
+        log(f"check failed: {exc}")
+        return 1
+    except OutOfTime as exc:
+        log(str(exc))
+        return 3
+    report["elapsed_s"] = round(time.monotonic() - started, 1)
+    report["targets"] = targets(report)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(report)
+    invisible = sum(
+        s["not_visible"]
+        for result in report["results"]
+        for per_server in result["publish_to_visible"].values()
+        for s in per_server.values()
+    )
+    if invisible:
+        log(f"check failed: {invisible} changes never became visible")
+    return 1 if invisible else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
