@@ -228,6 +228,20 @@ SETTINGS: tuple[Setting, ...] = (
         600,
         "Seconds past max-age a cache may serve the old copy while it revalidates.",
     ),
+    Setting(
+        "page_cache",
+        "DATELINE_PAGE_CACHE",
+        bool,
+        True,
+        "Keep rendered public pages in memory, purged when what they show changes.",
+    ),
+    Setting(
+        "page_cache_mb",
+        "DATELINE_PAGE_CACHE_MB",
+        int,
+        64,
+        "Most memory (MB) the page cache of one server process may hold.",
+    ),
 )
 
 PROVIDERS = ("metno", "open-meteo", "nws")
@@ -282,6 +296,8 @@ class Settings:
     ingest_timeout: int = 20
     cache_max_age: int = 60
     cache_stale: int = 600
+    page_cache: bool = True
+    page_cache_mb: int = 64
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -340,6 +356,8 @@ class Settings:
             raise DatelineError("DATELINE_INGEST_MAX_BYTES must be at least 1000")
         if self.ingest_timeout < 1:
             raise DatelineError("DATELINE_INGEST_TIMEOUT must be at least 1 (second)")
+        if self.page_cache_mb < 1:
+            raise DatelineError("DATELINE_PAGE_CACHE_MB must be 1 or more (megabytes)")
         if self.cache_max_age < 0:
             raise DatelineError("DATELINE_CACHE_MAX_AGE must be 0 or more (seconds)")
         if self.cache_stale < 0:

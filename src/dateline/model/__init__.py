@@ -9,6 +9,7 @@ Modules:
 - ``user``: ``User``, ``Role``, ``Permission``: newsroom accounts and what each role may do.
 - ``feed_source``: ``FeedSource``, a feed or wire endpoint ingest polls, and its backoff.
 - ``search``: ``SearchQuery``, ``SearchHit``, ``SearchResults`` and reading a reader's terms.
+- ``purge``: ``PagePurge``, one change to what the site shows, for the page caches.
 - ``errors``: the errors dateline raises on purpose.
 
 It imports nothing of dateline's: everything else depends on it.
@@ -36,6 +37,7 @@ from dateline.model.errors import (
     StoreUnavailable,
 )
 from dateline.model.feed_source import FeedSource
+from dateline.model.purge import Listing, PagePurge, Scope
 from dateline.model.search import SearchHit, SearchQuery, SearchResults
 from dateline.model.user import Permission, Role, User, allowed_roles
 from dateline.model.weather import Observation, ProviderState, WeatherLocation
@@ -51,13 +53,16 @@ __all__ = [
     "EditConflict",
     "FeedSource",
     "InvalidItem",
+    "Listing",
     "NotAllowed",
     "NotFound",
     "Permission",
     "Observation",
+    "PagePurge",
     "ProviderState",
     "RelatedLink",
     "Role",
+    "Scope",
     "SearchHit",
     "SearchQuery",
     "SearchResults",

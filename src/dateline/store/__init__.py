@@ -8,8 +8,13 @@ Modules:
   sources), ``intake`` (ingested items, alternates, fingerprints): the queries of one
   aggregate each.
 - ``feeds``: the outbound feeds' one read, whole articles of a list in four queries.
+- ``prepared``: SELECTs compiled once per dialect and run in one batch on the driver's
+  cursor (one round trip on PostgreSQL), for the article page; ``frame``: the reads of
+  every page's frame (sections, weather observations) as prepared statements.
 - ``sitemaps``: published articles for sitemaps, in keyset batches, and the newest news.
 - ``search``: full-text search of published articles (FTS5 or PostgreSQL full text).
+- ``leader``: the lock that lets one process at a time run a background job (PostgreSQL
+  advisory lock, or a lock file beside a SQLite database).
 
 SQL lives here and nowhere else. It imports only ``model`` of dateline's packages.
 """
@@ -30,9 +35,11 @@ from dateline.model import (
     ArticleSummary,
     Author,
     FeedSource,
+    Listing,
     Observation,
     ProviderState,
     RelatedLink,
+    Scope,
     SearchQuery,
     SearchResults,
     Section,
@@ -50,6 +57,7 @@ from dateline.store import (
     intake,
     jobstate,
     migrate,
+    purges,
     related,
     search,
     sitemaps,
@@ -62,12 +70,17 @@ from dateline.store.articles import CorpusEntry, SaveResult
 from dateline.store.audit import AuditEntry
 from dateline.store.editorial import EditorState, NewsroomEntry, Revision
 from dateline.store.engine import make_engine
+from dateline.store.frame import Frame, frame_from_rows, frame_reads
 from dateline.store.intake import Alternate, Fingerprint, Incoming, TakeResult
+from dateline.store.leader import JobLock, job_lock
+from dateline.store.prepared import read_together
+from dateline.store.purgefeed import PurgeFeed, open_feed
 from dateline.store.sitemaps import NewsItem, SitemapUrl
 from dateline.store.sqlite import WRITE_OPTION
 
 __all__ = [
     "Alternate",
+    "PurgeFeed",
     "ArticlePage",
     "AuditEntry",
     "EditorState",
@@ -75,7 +88,9 @@ __all__ = [
     "Revision",
     "CorpusEntry",
     "Fingerprint",
+    "Frame",
     "Incoming",
+    "JobLock",
     "NewsItem",
     "SaveResult",
     "SitemapUrl",
@@ -87,11 +102,16 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ArticlePage:
-    """Everything an article page shows that comes from the store."""
+    """Everything an article page shows that comes from the store.
+
+    ``frame`` (the sections and weather observations every page shows) is read only when
+    asked for, in the same transaction.
+    """
 
     article: Article
     related: list[RelatedLink]
     recent: list[ArticleSummary]
+    frame: Frame | None = None
 
 
 class Store:
@@ -122,6 +142,15 @@ class Store:
     def migrate(self) -> bool:
         """Apply pending migrations; True when anything was applied."""
         return migrate.upgrade(self.engine)
+
+    # background jobs
+    def job_lock(self, name: str) -> JobLock:
+        """The lock that lets one process at a time run the background job ``name``.
+
+        Not yet taken: ``acquire()`` it (never waits) and keep it while leading; it is
+        freed on ``release()`` or when the process dies (see ``store.leader``).
+        """
+        return job_lock(self.engine, name)
 
     # sections, authors, topics
     def sections(self) -> list[Section]:
@@ -207,20 +236,28 @@ class Store:
         article_id: int | None = None,
         related_limit: int = 5,
         recent_limit: int = 5,
+        frame_for: Sequence[str] = (),
     ) -> ArticlePage | None:
-        """The article (by slug or id) with its related and recent lists: six queries."""
-        with self._read() as conn:
-            if article_id is not None:
-                article = articles.get_article(conn, article_id)
-            else:
-                article = articles.get_article_by_slug(conn, slug or "")
-            if article is None or article.id is None:
-                return None
-            return ArticlePage(
-                article=article,
-                related=related.related_links(conn, article.id, related_limit),
-                recent=articles.list_published(conn, limit=recent_limit, exclude_id=article.id),
-            )
+        """The article (by slug or id) with its related and recent lists.
+
+        With ``frame_for`` (one or two weather locations: the reader's city and the
+        site's), the page's frame too. One read transaction of three statements (five
+        with the frame), prepared once; on PostgreSQL one round trip.
+        """
+        key, value = ("id", article_id) if article_id is not None else ("slug", slug or "")
+        batch = articles.page_reads(key, value, related_limit, recent_limit)
+        if frame_for:
+            batch += frame_reads(frame_for)
+        rows = read_together(self.engine, batch)
+        page = articles.page_from_rows(*rows[:3])
+        if page is None:
+            return None
+        return ArticlePage(
+            article=page.article,
+            related=page.related,
+            recent=page.recent,
+            frame=frame_from_rows(*rows[3:]) if frame_for else None,
+        )
 
     def list_published(
         self,
@@ -337,6 +374,22 @@ class Store:
         with self._write() as conn:
             for article_id, ranked in lists.items():
                 related.replace_related(conn, article_id, ranked)
+            purges.note(conn, Scope.RELATED, lists)
+
+    # page purges (migration 0007): what the page caches of every process must drop
+    def purge_feed(self) -> PurgeFeed:
+        """A feed of the purges committed from now on (``store.purgefeed``); close it after."""
+        return open_feed(self.engine)
+
+    def listings(self, article_ids: Sequence[int]) -> list[Listing]:
+        """Where each of ``article_ids`` is listed (section, author and topic slugs)."""
+        with self._read() as conn:
+            return purges.listings(conn, article_ids)
+
+    def prune_page_purges(self, keep: int) -> int:
+        """Keep only the newest ``keep`` rows of the purge log; returns how many went."""
+        with self._write() as conn:
+            return purges.prune(conn, keep)
 
     def related_overrides(
         self, article_ids: Sequence[int]

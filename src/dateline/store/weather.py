@@ -33,9 +33,17 @@ def latest_observation(conn: Connection, location: str) -> Observation | None:
 
 
 def save_observation(conn: Connection, observation: Observation) -> None:
-    """Keep ``observation`` as the location's latest, replacing the one before."""
-    conn.execute(delete(table).where(table.c.location == observation.location))
-    conn.execute(insert(table).values(**asdict(observation)))
+    """Keep ``observation`` as the location's latest, replacing the one before.
+
+    An update in place (not a delete and an insert), so the page-purge trigger can tell
+    an observation fetched again unchanged, which purges no cached page, from a new one.
+    """
+    values = asdict(observation)
+    changed = conn.execute(
+        update(table).where(table.c.location == observation.location).values(**values)
+    )
+    if not changed.rowcount:
+        conn.execute(insert_ignore(conn, table).values(**values))
 
 
 def _location(row: RowMapping) -> WeatherLocation:

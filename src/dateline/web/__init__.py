@@ -2,6 +2,8 @@
 
 Modules:
 - ``app``: ``create_app(settings)``, the one factory; opens the store in the lifespan.
+- ``asgi``: app factories that ASGI servers import in each worker process.
+- ``server``: runs the site under granian or uvicorn with N worker processes.
 - ``routes``: the whole URL map in one table.
 - ``views/``: thin handlers, one module per kind of page.
 - ``contexts``: one documented dataclass per page template.

@@ -22,12 +22,20 @@ from starlette.responses import Response
 
 from dateline.config import Settings
 from dateline.ingest.pipeline import process_owner
-from dateline.jobs import ingest_fetcher, poll_forever, schedule_forever, weather_refresher
-from dateline.newsroom.schedule import run_due
+from dateline.jobs import (
+    SCHEDULE,
+    ingest_fetcher,
+    lead,
+    poll_forever,
+    run_schedule,
+    weather_forever,
+    weather_refresher,
+)
+from dateline.newsroom.schedule import EVERY_SECONDS, run_due
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
-from dateline.weather.refresh import run_forever
 from dateline.web.caching import CachingMiddleware
+from dateline.web.pagecache import PageCache, PageCacheMiddleware
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
@@ -46,8 +54,10 @@ class SiteState:
 async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
     """Run the weather refresh in the background until the app stops.
 
-    A provider that cannot start as configured turns the widget off with one loud log
-    line; the site itself still serves.
+    With several processes on one store, one of them (the holder of the weather job lock)
+    refreshes and the others skip each round; another takes over if it stops. A provider
+    that cannot start as configured turns the widget off with one loud log line; the site
+    itself still serves.
     """
     try:
         refresher = await stack.enter_async_context(weather_refresher(settings, store))
@@ -56,7 +66,7 @@ async def start_weather(settings: Settings, store: Store, stack: AsyncExitStack)
         return
     if refresher is None:
         return
-    await start_task(run_forever(refresher), "weather-refresh", stack)
+    await start_task(weather_forever(store, refresher), "weather-refresh", stack)
 
 
 async def start_task(work: Coroutine[Any, Any, None], name: str, stack: AsyncExitStack) -> None:
@@ -69,6 +79,18 @@ async def start_task(work: Coroutine[Any, Any, None], name: str, stack: AsyncExi
             await task
 
     stack.push_async_callback(stop)
+
+
+async def start_schedule(store: Store, stack: AsyncExitStack) -> None:
+    """Run the publishing schedule in the background, in one process at a time.
+
+    A process that takes the schedule's job lock at start first publishes what came due
+    while dateline was down, before it serves; the others leave that to the holder.
+    """
+    lock = stack.enter_context(store.job_lock(SCHEDULE))
+    if lock.acquire():
+        run_due(store)
+    await start_task(lead(lock, EVERY_SECONDS, lambda: run_schedule(store)), "schedule", stack)
 
 
 async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
@@ -85,19 +107,26 @@ def create_app(
     With ``background`` (the default), the lifespan also runs the background jobs (the
     publishing schedule, run once before serving so what came due while dateline was down
     goes live at start; the weather refresh; ingest polling unless ``DATELINE_INGEST=0``);
-    tests that drive jobs themselves pass ``False``.
+    tests that drive jobs themselves pass ``False``. With several processes on one store,
+    the schedule and the weather refresh run in one of them at a time (``jobs.lead``) and
+    each ingest source is leased to one of them per poll.
     """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
+    page_cache = (
+        PageCache(site_store, settings.page_cache_mb * 1024 * 1024) if settings.page_cache else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if owned:
                 stack.callback(site_store.close)
+            if page_cache is not None:
+                stack.callback(page_cache.close)
+                await start_task(page_cache.keep_in_step(), "page-purges", stack)
             if background:
-                run_due(site_store)  # what came due while dateline was down, before serving
-                await start_task(schedule_forever(site_store), "schedule", stack)
+                await start_schedule(site_store, stack)
                 await start_weather(settings, site_store, stack)
                 if settings.ingest:
                     await start_ingest(settings, site_store, stack)
@@ -114,11 +143,13 @@ def create_app(
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
         middleware=[
+            Middleware(PageCacheMiddleware, cache=page_cache),
             Middleware(
                 CachingMiddleware, max_age=settings.cache_max_age, stale=settings.cache_stale
-            )
+            ),
         ],
     )
     app.state.site = SiteState(settings=settings, store=site_store)
+    app.state.page_cache = page_cache
     app.state.templates = make_environment(settings.tz)
     return app

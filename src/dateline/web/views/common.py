@@ -10,9 +10,10 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from dateline.store import Store
+from dateline.store import Frame, Store
 from dateline.weather import cache
 from dateline.weather.cache import CITY_COOKIE
+from dateline.web import surrogate
 from dateline.web.contexts import SiteContext
 
 if TYPE_CHECKING:
@@ -28,21 +29,50 @@ def store_of(request: Request) -> Store:
     return site_state(request).store
 
 
-def site_context(request: Request) -> SiteContext:
+def weather_locations(request: Request) -> tuple[str, ...]:
+    """The weather cache keys the widget may show, in order: the reader's city, the site's."""
+    default = site_state(request).settings.weather_city
+    chosen = request.cookies.get(CITY_COOKIE, "")
+    return (chosen, default) if chosen and chosen != default else (default,)
+
+
+def site_context(request: Request, frame: Frame | None = None) -> SiteContext:
+    """The frame every page shows: read here, or taken from ``frame``.
+
+    A page that read its frame with its content (``Store.article_page(frame_for=...)``,
+    one transaction) passes it; the widget then shows the first of
+    ``weather_locations`` with a showable value, as ``cache.for_reader`` decides.
+    """
     state = site_state(request)
     settings = state.settings
-    return SiteContext(
-        name=settings.site_name,
-        url=settings.site_url.rstrip("/"),
-        sections=state.store.sections(),
-        weather=cache.for_reader(
+    if frame is None:
+        weather = cache.for_reader(
             state.store,
             request.cookies.get(CITY_COOKIE, ""),
             settings.weather_city,
             datetime.now(UTC),
             settings.tz,
             settings.weather_units,
-        ),
+        )
+        sections = state.store.sections()
+    else:
+        now = datetime.now(UTC)
+        weather = None
+        for location in weather_locations(request):
+            observation = frame.observations.get(location)
+            weather = cache.display(observation, now, settings.tz, settings.weather_units)
+            if weather is not None:
+                break
+        sections = frame.sections
+    # a new observation purges the page; the widget's own clock bounds how long it is right
+    surrogate.tag(request, "weather")
+    if weather is not None:
+        surrogate.fresh_until(request, weather.valid_until)
+    return SiteContext(
+        name=settings.site_name,
+        url=settings.site_url.rstrip("/"),
+        sections=sections,
+        weather=weather,
     )
 
 

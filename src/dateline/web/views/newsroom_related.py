@@ -1,7 +1,7 @@
 """An article's related list as readers see it, with each entry's score and reasons, and the
 editors' overrides: pin an article (after earlier pins), exclude one, remove an override,
 or reset them all. After each change the list is recomputed the way ``dateline related
-pin`` does it (``refresh.refresh``), so a published article's page shows it at once.
+pin`` does it (``publish.refresh_related``), so a published article's page shows it at once.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from dateline import publish as publishing
 from dateline.model import Article, Permission
 from dateline.newsroom.accounts import Session
-from dateline.related import refresh
 from dateline.store import Store
 from dateline.web.newsroom_auth import now
 from dateline.web.views.common import store_of
@@ -94,7 +94,7 @@ async def _related(request: Request, session: Session) -> Response:
         else:
             store.set_related_override(article.id, chosen, operation, now())
         detail = str(chosen)
-    refresh.refresh(store, [article.id])
+    publishing.refresh_related(store, [article.id])
     store.audit(session.user, f"related {operation}", article.id, now(), detail)
     target = f"/newsroom/articles/{article.id}/related?done={operation}"
     return RedirectResponse(target, status_code=303)

@@ -6,13 +6,15 @@ Each row names one article whose pages changed (``article_id``) and how (``scope
   moved to another section, its slug, bylines or topics changed, deleted);
 - ``content``: a published article's text changed (headline, deck, body, correction);
 - ``related``: its related list changed (written by the store, not by a trigger);
-- ``weather``: a weather observation changed (``article_id`` empty);
+- ``weather``: a weather observation changed what the widget shows (``article_id`` empty);
 - ``all``: something every page shows changed (a section, author or topic renamed).
 
 Triggers write the rows in the transaction that made the change, so a change and its
 purge commit together or not at all, whatever code path made it. On PostgreSQL a
-statement trigger on the log also sends ``NOTIFY dateline_page_purges`` (delivered at
-commit), so the other processes sharing the store hear of it at once.
+trigger on the log also sends each row as ``NOTIFY dateline_page_purges`` with the payload
+``schema scope:article_id`` (delivered at commit, in commit order), so every process
+sharing the store hears of it at once. Channels are per database, not per schema: the
+schema in the payload keeps two sites in two schemas of one database apart.
 
 A later migration that rebuilds the ``articles`` table on SQLite (batch "move and copy")
 drops the triggers with the old table: it must call ``create_sqlite_triggers`` again.
@@ -35,6 +37,8 @@ depends_on = None
 PUBLISHED = "'published'"
 # Changes to these columns move the article in or out of lists (or to another address).
 LISTED = ("status", "published_at", "section_id", "slug")
+# A weather observation fetched again unchanged purges nothing; these change the widget.
+WEATHER_SHOWN = ("city", "temperature_c", "condition", "observed_at", "attribution")
 # Changes to these columns change what the article's page (or its link in a list) shows.
 SHOWN = ("headline", "deck", "dateline", "body", "credit_line", "canonical_url", "updated_at")
 
@@ -93,15 +97,17 @@ END
 """
         for table in ("sections", "authors", "topics")
     ),
-    *(
-        f"""
-CREATE TRIGGER page_purges_weather_{event.lower()} AFTER {event} ON weather_observations
-BEGIN
+    """
+CREATE TRIGGER page_purges_weather_insert AFTER INSERT ON weather_observations BEGIN
     INSERT INTO page_purges (article_id, scope) VALUES (NULL, 'weather');
 END
-"""
-        for event in ("INSERT", "UPDATE")
-    ),
+""",
+    f"""
+CREATE TRIGGER page_purges_weather_update AFTER UPDATE ON weather_observations
+WHEN {_changed_sqlite(WEATHER_SHOWN)} BEGIN
+    INSERT INTO page_purges (article_id, scope) VALUES (NULL, 'weather');
+END
+""",
 )
 
 
@@ -156,17 +162,24 @@ BEGIN
     RETURN NULL;
 END $$
 """,
-    """
+    f"""
 CREATE FUNCTION dateline_purge_weather() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO page_purges (article_id, scope) VALUES (NULL, 'weather');
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO page_purges (article_id, scope) VALUES (NULL, 'weather');
+    ELSIF {_changed_pg(WEATHER_SHOWN)} THEN
+        INSERT INTO page_purges (article_id, scope) VALUES (NULL, 'weather');
+    END IF;
     RETURN NULL;
 END $$
 """,
     """
 CREATE FUNCTION dateline_purge_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('dateline_page_purges', '');
+    PERFORM pg_notify(
+        'dateline_page_purges',
+        current_schema() || ' ' || NEW.scope || ':' || COALESCE(NEW.article_id::text, '')
+    );
     RETURN NULL;
 END $$
 """,
@@ -192,7 +205,7 @@ POSTGRES_TRIGGERS = (
     "CREATE TRIGGER page_purges_weather AFTER INSERT OR UPDATE ON weather_observations "
     "FOR EACH ROW EXECUTE FUNCTION dateline_purge_weather()",
     "CREATE TRIGGER page_purges_notify AFTER INSERT ON page_purges "
-    "FOR EACH STATEMENT EXECUTE FUNCTION dateline_purge_notify()",
+    "FOR EACH ROW EXECUTE FUNCTION dateline_purge_notify()",
 )
 
 
