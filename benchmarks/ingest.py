@@ -79,7 +79,6 @@ import json
 import os
 import pstats
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -94,7 +93,6 @@ from hashlib import sha1
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -104,7 +102,7 @@ import nh3
 from sqlalchemy import select
 
 from benchmarks.machine import machine
-from benchmarks.servers import scratch_postgres
+from benchmarks.servers import OutOfTime, scratch_postgres, time_budget
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.formats.syndication import parse_feed
 from dateline.ingest.pipeline import (
@@ -142,10 +140,6 @@ MONTHS = "Jan. Feb. March April May June July Aug. Sept. Oct. Nov. Dec.".split()
 
 class CheckFailed(Exception):
     """A check of the run's outcome failed."""
-
-
-class OutOfTime(Exception):
-    """The run took longer than ``--timeout`` (or was stopped by SIGTERM)."""
 
 
 def log(message: str) -> None:
@@ -1126,26 +1120,6 @@ def print_profile(profile: dict[str, Any], out: Any, what: str) -> None:
         )
 
 
-@contextmanager
-def alarm(seconds: int) -> Iterator[None]:
-    """Raise ``OutOfTime`` after ``seconds`` and on SIGTERM."""
-
-    def out_of_time(signum: int, _frame: FrameType | None) -> None:
-        if signum == signal.SIGTERM:
-            raise OutOfTime("stopped by SIGTERM")
-        raise OutOfTime(f"took longer than its budget of {seconds}s")
-
-    previous = signal.signal(signal.SIGALRM, out_of_time)
-    previous_term = signal.signal(signal.SIGTERM, out_of_time)
-    signal.alarm(max(1, seconds))
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-        signal.signal(signal.SIGTERM, previous_term)
-
-
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     report: dict[str, Any] = {"machine": machine(with_sqlite=True), "params": vars(args)}
     log(f"generating {args.items} items in feeds of {args.per_feed}, and {args.sources} sources")
@@ -1236,7 +1210,10 @@ def main(argv: list[str] | None = None) -> int:
         serve(Path(args.serve))
         return 0
     try:
-        with alarm(args.timeout), tempfile.TemporaryDirectory(prefix="dateline-ingest-") as tmp:
+        with (
+            time_budget(max(1, args.timeout)),
+            tempfile.TemporaryDirectory(prefix="dateline-ingest-") as tmp,
+        ):
             report = run(args, Path(tmp))
     except OutOfTime as exc:
         log(str(exc))

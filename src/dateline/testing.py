@@ -141,3 +141,28 @@ def build_fixture_newsroom(store: Store, now: datetime | None = None) -> list[in
     ids = [r.article_id for r in store.save_articles(items)]
     publish.publish(store, ids, when)
     return ids
+
+
+def publish_story(
+    store: Store, headline: str, author: str, section: str = "world", now: datetime | None = None
+) -> int:
+    """Save and publish one short story by ``author`` in the stored ``section``; its id."""
+    when = now or datetime.now(UTC)
+    stored = store.section(section)
+    if stored is None:
+        raise ValueError(f"no section {section!r} in the store")
+    item = Article(
+        uid=f"test:{slugify(headline)}",
+        slug=slugify(headline),
+        headline=headline,
+        deck="",
+        dateline="GENEVA — ",
+        section=stored,
+        body=(Block(BlockKind.PARAGRAPH, html="Delegates met for a third day."),),
+        bylines=(Author(slugify(author), author),),
+        published_at=when,
+        version_at=when,
+    )
+    [saved] = store.save_articles([item])
+    publish.publish(store, [saved.article_id], when)
+    return saved.article_id

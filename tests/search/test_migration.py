@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from dateline import publish
 from dateline.model import SearchQuery
@@ -15,15 +15,20 @@ from dateline.store import Store, migrate
 from dateline.store.engine import make_engine
 
 
+def migrate_to(engine: Engine, verb: str, revision: str) -> None:
+    """Run Alembic's ``upgrade`` or ``downgrade`` to ``revision`` on ``engine``."""
+    config = migrate._config()
+    with engine.connect().execution_options(dateline_write=True) as conn:
+        config.attributes["connection"] = conn
+        getattr(command, verb)(config, revision)
+        conn.commit()
+
+
 def test_upgrading_fills_body_text_and_indexes_published_articles_only(
     database_url: str,
 ) -> None:
     engine = make_engine(database_url)
-    config = migrate._config()
-    with engine.connect().execution_options(dateline_write=True) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0005")
-        conn.commit()
+    migrate_to(engine, "upgrade", "0005")
     body = json.dumps([{"kind": "paragraph", "html": "Dredgers <em>cleared</em> the harbour."}])
     with engine.begin() as conn:
         conn.execute(
@@ -63,11 +68,7 @@ def test_upgrading_fills_body_text_and_indexes_published_articles_only(
 
 
 def test_downgrading_removes_the_index_and_the_body_text(store: Store) -> None:
-    config = migrate._config()
-    with store.engine.connect().execution_options(dateline_write=True) as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0005")
-        conn.commit()
+    migrate_to(store.engine, "downgrade", "0005")
     with store.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("articles")}
         tables = set(inspect(conn).get_table_names())
@@ -102,11 +103,7 @@ def test_upgrading_to_the_search_side_table_finds_the_published_articles(
     database_url: str,
 ) -> None:
     engine = make_engine(database_url)
-    config = migrate._config()
-    with engine.connect().execution_options(dateline_write=True) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0007")
-        conn.commit()
+    migrate_to(engine, "upgrade", "0007")
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
@@ -139,11 +136,7 @@ def test_upgrading_to_the_search_side_table_finds_the_published_articles(
 
 
 def test_downgrading_the_side_table_brings_back_the_generated_column(store: Store) -> None:
-    config = migrate._config()
-    with store.engine.connect().execution_options(dateline_write=True) as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
-        conn.commit()
+    migrate_to(store.engine, "downgrade", "0007")
     with store.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("articles")}
         tables = set(inspect(conn).get_table_names())

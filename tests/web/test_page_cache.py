@@ -24,10 +24,10 @@ from starlette.testclient import TestClient
 
 from dateline import publish
 from dateline.config import Settings
-from dateline.model import Article, Author, Block, BlockKind, Listing, Observation, PagePurge
+from dateline.model import Listing, Observation, PagePurge
 from dateline.model import Scope as PurgeScope
 from dateline.store import Store, open_store
-from dateline.testing import build_fixture_newsroom
+from dateline.testing import build_fixture_newsroom, publish_story
 from dateline.weather.cache import CITY_COOKIE
 from dateline.web.app import create_app
 from dateline.web.pagecache import PageCache, PageCacheMiddleware, accepted_encoding, untracked
@@ -57,27 +57,6 @@ def fetch(client: TestClient, url: str) -> tuple[str, str]:
 
 def article_path(client: TestClient, article_id: int) -> str:
     return str(client.get(f"/api/articles/{article_id}").json()["url"])
-
-
-def new_story(store: Store, headline: str, author: str, now: datetime) -> int:
-    world = store.section("world")
-    assert world is not None
-    slug = headline.lower().replace(" ", "-")
-    item = Article(
-        uid=f"test:{slug}",
-        slug=slug,
-        headline=headline,
-        deck="",
-        dateline="GENEVA — ",
-        section=world,
-        body=(Block(BlockKind.PARAGRAPH, html="Delegates met for a third day."),),
-        bylines=(Author(author.lower().replace(" ", "-"), author),),
-        published_at=now,
-        version_at=now,
-    )
-    [saved] = store.save_articles([item])
-    publish.publish(store, [saved.article_id], now)
-    return saved.article_id
 
 
 def test_a_second_request_comes_from_memory(client: TestClient, ids: list[int]) -> None:
@@ -139,7 +118,7 @@ def test_publishing_changes_exactly_the_pages_that_show_it(
     for url in shows + unaffected:
         cached(client, url)
 
-    new_story(store, "Talks on river rights resume", "Ana Lima", datetime.now(UTC))
+    publish_story(store, "Talks on river rights resume", "Ana Lima")
 
     for url in shows:
         how, text = fetch(client, url)
@@ -255,7 +234,7 @@ def test_changes_by_another_store_on_the_database_reach_the_cache(
     cached(client, "/")
     other = open_store(database_url)
     try:
-        new_story(other, "Ferry service restored", "Ana Lima", datetime.now(UTC))
+        publish_story(other, "Ferry service restored", "Ana Lima")
     finally:
         other.close()
     deadline = time.monotonic() + 1.0  # PostgreSQL's NOTIFY crosses a socket

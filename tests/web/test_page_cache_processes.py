@@ -16,9 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dateline import publish
-from dateline.model import Article, Author, Block, BlockKind
-from dateline.store import Store, open_store
-from dateline.testing import build_fixture_newsroom
+from dateline.store import open_store
+from dateline.testing import build_fixture_newsroom, publish_story
 from tests.commands import dateline_env
 from tests.servers import Serve, wait_for
 
@@ -55,28 +54,6 @@ def shows_within(servers: list[Serve], path: str, check: Callable[[int, str], bo
             time.sleep(0.01)
 
 
-def story(store: Store, headline: str) -> int:
-    world = store.section("world")
-    assert world is not None
-    slug = headline.lower().replace(" ", "-")
-    now = datetime.now(UTC)
-    item = Article(
-        uid=f"test:{slug}",
-        slug=slug,
-        headline=headline,
-        deck="",
-        dateline="LISBON — ",
-        section=world,
-        body=(Block(BlockKind.PARAGRAPH, html="The port reopened at dawn."),),
-        bylines=(Author("ana-lima", "Ana Lima"),),
-        published_at=now,
-        version_at=now,
-    )
-    [saved] = store.save_articles([item])
-    publish.publish(store, [saved.article_id], now)
-    return saved.article_id
-
-
 def test_two_servers_drop_exactly_what_a_change_touches(
     database_url: str, tmp_path: Path, serving: Callable[..., Serve]
 ) -> None:
@@ -95,7 +72,7 @@ def test_two_servers_drop_exactly_what_a_change_touches(
         warm(servers, "/", "/section/world", "/rss.xml", page, "/author/tom-reyes")
 
         # a new article: the lists it joins change, another author's page does not
-        story(store, "Port of Lisbon reopens")
+        publish_story(store, "Port of Lisbon reopens", "Ana Lima")
         for path in ("/", "/section/world", "/rss.xml", page):
             shows_within(servers, path, lambda _s, text: "Port of Lisbon reopens" in text)
         assert all(fetch(s, "/author/tom-reyes")[1] == "hit" for s in servers)

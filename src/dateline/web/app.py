@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dateline.config import Settings
 from dateline.ingest.pipeline import process_owner
@@ -41,6 +42,9 @@ from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
 
 log = logging.getLogger("dateline.web")
+# The client address and scheme come from X-Forwarded-For and X-Forwarded-Proto when the
+# request comes from a proxy on this machine (nginx or Caddy in front), and from no one else.
+TRUSTED_PROXIES = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,9 @@ def create_app(
         exception_handlers={HTTPException: http_error},
         middleware=[
             Middleware(PageCacheMiddleware, cache=page_cache),
+            # inside the page cache: a cached answer depends on neither client nor scheme,
+            # and reading the proxy headers costs a third of answering from memory
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=TRUSTED_PROXIES),
             Middleware(
                 CachingMiddleware, max_age=settings.cache_max_age, stale=settings.cache_stale
             ),

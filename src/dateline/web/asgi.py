@@ -9,24 +9,12 @@ them, so each worker finds the schema current.
 
 from __future__ import annotations
 
-from granian.utils.proxies import wrap_asgi_with_proxy_headers
 from starlette.applications import Starlette
-from starlette.types import ASGIApp
 
 from dateline.config import Settings
 from dateline.web.app import create_app
 
-TRUSTED_PROXIES = "127.0.0.1"
-
 
 def app() -> Starlette:
-    """The site for the settings in the environment (uvicorn adds proxy headers itself)."""
+    """The site for the settings in the environment (proxy headers are read inside it)."""
     return create_app(Settings.from_env())
-
-
-def proxied_app() -> ASGIApp:
-    """The site, taking the client address and scheme from ``X-Forwarded-For`` and
-    ``X-Forwarded-Proto`` when the request comes from a proxy on this machine (granian,
-    like uvicorn's ``proxy_headers``, trusting 127.0.0.1 only)."""
-    wrapped: ASGIApp = wrap_asgi_with_proxy_headers(app(), trusted_hosts=TRUSTED_PROXIES)
-    return wrapped

@@ -43,7 +43,7 @@ def serve_granian(host: str, port: int, workers: int, access_log: bool) -> None:
 
     log_config = with_dateline_logger(LOGGING_CONFIG, "console")
     Server(
-        "dateline.web.asgi:proxied_app",
+        "dateline.web.asgi:app",
         address=host,
         port=port,
         interface=Interfaces.ASGI,
@@ -68,7 +68,7 @@ def serve_uvicorn(host: str, port: int, workers: int, access_log: bool) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads them itself (web.app.TRUSTED_PROXIES)
         access_log=access_log,
         log_config=with_dateline_logger(LOGGING_CONFIG, "default"),
     )
