@@ -7,7 +7,7 @@ every list is one query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -316,12 +316,13 @@ def _article_from_row(conn: Connection, row: RowMapping) -> Article:
 
 
 def article_of(
-    row: RowMapping,
+    row: Mapping[Any, Any],
     bylines: Sequence[Author],
     topic_list: Sequence[Topic],
     fixes: Sequence[Correction],
 ) -> Article:
-    """The article of a row of ``_FULL`` (articles with their section's ``s_*`` columns)."""
+    """The article of a row of ``_FULL`` or of the page's article read (articles with their
+    section's ``s_*`` columns)."""
     section = Section(
         slug=row["s_slug"], name=row["s_name"], position=row["s_position"], id=row["section_id"]
     )
@@ -382,7 +383,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def summary_from_row(row: RowMapping) -> ArticleSummary:
+def summary_from_row(row: Mapping[Any, Any]) -> ArticleSummary:
     return ArticleSummary(
         id=row["id"],
         headline=row["headline"],
@@ -598,10 +599,13 @@ _PAGE_ARTICLE_COLUMNS = (
     articles.c.source_url,
     articles.c.source_item_id,
     articles.c.canonical_url,
-    sections.c.slug,
-    sections.c.name,
-    sections.c.position,
+    sections.c.slug.label("s_slug"),
+    sections.c.name.label("s_name"),
+    sections.c.position.label("s_position"),
 )
+# the keys ``article_of`` reads, in the order of the columns above
+_PAGE_ARTICLE_KEYS = tuple(c.key for c in _PAGE_ARTICLE_COLUMNS)
+_SUMMARY_KEYS = tuple(c.key for c in SUMMARY_COLUMNS)
 
 
 def _key_id(key: str) -> Any:
@@ -666,18 +670,6 @@ def _page_parts(key: str) -> Prepared:
     return Prepared(parts.select().order_by(parts.c.kind, parts.c.at, parts.c.ord, parts.c.name))
 
 
-_LIST_COLUMNS = (
-    articles.c.id,
-    articles.c.headline,
-    articles.c.slug,
-    articles.c.deck,
-    articles.c.published_at,
-    articles.c.version_at,
-    sections.c.slug,
-    sections.c.name,
-)
-
-
 def _page_lists(key: str) -> Prepared:
     """The related list (``r``, best first) and the recent list (``n``) in one UNION ALL.
 
@@ -688,7 +680,7 @@ def _page_lists(key: str) -> Prepared:
     linked = (
         select(
             literal_column("'r'", String).label("kind"),
-            *_LIST_COLUMNS,
+            *SUMMARY_COLUMNS,
             related.c.score,
             related.c.rank,
             related.c.reasons,
@@ -704,7 +696,7 @@ def _page_lists(key: str) -> Prepared:
     newest = (
         select(
             literal_column("'n'", String).label("kind"),
-            *_LIST_COLUMNS,
+            *SUMMARY_COLUMNS,
             literal_column("0.0", Float).label("score"),
             literal_column("0", Integer).label("rank"),
             cast(null(), JSON).label("reasons"),
@@ -756,11 +748,12 @@ def page_from_rows(article_rows: list[Row], parts: list[Row], lists: list[Row]) 
             subjects.append(Topic(slug=slug, name=name, id=part_id))
         else:
             fixes.append(Correction(text=text, created_at=at))
-    article = _page_article_of(article_rows[0], bylines, subjects, fixes)
+    row = dict(zip(_PAGE_ARTICLE_KEYS, article_rows[0], strict=True))
+    article = article_of(row, bylines, subjects, fixes)
     linked: list[RelatedLink] = []
     recent: list[ArticleSummary] = []
     for kind, *summary, score, rank, reasons in lists:
-        entry = _summary_of(summary)
+        entry = summary_from_row(dict(zip(_SUMMARY_KEYS, summary, strict=True)))
         if kind == "r":
             found = {k: float(v) for k, v in (reasons or {}).items()}
             linked.append(
@@ -769,70 +762,3 @@ def page_from_rows(article_rows: list[Row], parts: list[Row], lists: list[Row]) 
         else:
             recent.append(entry)
     return PageRead(article=article, related=linked, recent=recent)
-
-
-def _summary_of(values: list[Any]) -> ArticleSummary:
-    summary_id, headline, slug, deck, published_at, version_at, section_slug, section_name = values
-    return ArticleSummary(
-        id=summary_id,
-        headline=headline,
-        path=article_path(slug, published_at or version_at),
-        published_at=published_at,
-        section_slug=section_slug,
-        section_name=section_name,
-        deck=deck,
-    )
-
-
-def _page_article_of(
-    row: Row, bylines: list[Author], subjects: list[Topic], fixes: list[Correction]
-) -> Article:
-    (
-        article_id,
-        uid,
-        slug,
-        headline,
-        deck,
-        dateline,
-        body,
-        credit_line,
-        section_id,
-        status,
-        published_at,
-        updated_at,
-        version_at,
-        language,
-        source_kind,
-        source_publisher,
-        source_url,
-        source_item_id,
-        canonical_url,
-        section_slug,
-        section_name,
-        section_position,
-    ) = row
-    return Article(
-        id=article_id,
-        uid=uid,
-        slug=slug,
-        headline=headline,
-        deck=deck,
-        dateline=dateline,
-        body=tuple(block_from_dict(b) for b in body),
-        credit_line=credit_line,
-        section=Section(
-            slug=section_slug, name=section_name, position=section_position, id=section_id
-        ),
-        bylines=tuple(bylines),
-        topics=tuple(subjects),
-        status=Status(status),
-        published_at=published_at,
-        updated_at=updated_at,
-        version_at=version_at,
-        language=language,
-        source=Source(
-            kind=source_kind, publisher=source_publisher, url=source_url, item_id=source_item_id
-        ),
-        canonical_url=canonical_url,
-        corrections=tuple(fixes),
-    )
