@@ -7,6 +7,7 @@ older (or absent, or from the future beyond a small clock skew) it is not shown 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -76,19 +77,26 @@ def display(
     )
 
 
-def current(
-    store: Store, location: str, now: datetime, tz: tzinfo, unit: str = "C"
+def reader_locations(chosen: str, default: str) -> tuple[str, ...]:
+    """The locations the widget may show, in order: the reader's chosen city, the site's."""
+    return (chosen, default) if chosen and chosen != default else (default,)
+
+
+def first_shown(
+    observations: Iterable[Observation | None], now: datetime, tz: tzinfo, unit: str = "C"
 ) -> WeatherDisplay | None:
-    """Read the cache for ``location`` and decide what the widget shows: one query."""
-    return display(store.latest_observation(location), now, tz, unit)
+    """The widget for the first of ``observations`` that may be shown (read lazily)."""
+    for observation in observations:
+        shown = display(observation, now, tz, unit)
+        if shown is not None:
+            return shown
+    return None
 
 
 def for_reader(
     store: Store, chosen: str, default: str, now: datetime, tz: tzinfo, unit: str = "C"
 ) -> WeatherDisplay | None:
-    """The reader's chosen city when the cache has a showable value, else the site's city."""
-    if chosen and chosen != default:
-        shown = current(store, chosen, now, tz, unit)
-        if shown is not None:
-            return shown
-    return current(store, default, now, tz, unit)
+    """The reader's chosen city when the cache has a showable value, else the site's city:
+    one query per location looked at."""
+    locations = reader_locations(chosen, default)
+    return first_shown((store.latest_observation(loc) for loc in locations), now, tz, unit)

@@ -32,8 +32,7 @@ def store_of(request: Request) -> Store:
 def weather_locations(request: Request) -> tuple[str, ...]:
     """The weather cache keys the widget may show, in order: the reader's city, the site's."""
     default = site_state(request).settings.weather_city
-    chosen = request.cookies.get(CITY_COOKIE, "")
-    return (chosen, default) if chosen and chosen != default else (default,)
+    return cache.reader_locations(request.cookies.get(CITY_COOKIE, ""), default)
 
 
 def site_context(request: Request, frame: Frame | None = None) -> SiteContext:
@@ -56,13 +55,12 @@ def site_context(request: Request, frame: Frame | None = None) -> SiteContext:
         )
         sections = state.store.sections()
     else:
-        now = datetime.now(UTC)
-        weather = None
-        for location in weather_locations(request):
-            observation = frame.observations.get(location)
-            weather = cache.display(observation, now, settings.tz, settings.weather_units)
-            if weather is not None:
-                break
+        weather = cache.first_shown(
+            (frame.observations.get(location) for location in weather_locations(request)),
+            datetime.now(UTC),
+            settings.tz,
+            settings.weather_units,
+        )
         sections = frame.sections
     # a new observation purges the page; the widget's own clock bounds how long it is right
     surrogate.tag(request, "weather")
