@@ -48,6 +48,7 @@ from typing import Any
 import brotli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dateline.model import Scope as PurgeScope
 from dateline.store import PurgeFeed, Store
 from dateline.weather.cache import CITY_COOKIE
 from dateline.web import surrogate
@@ -196,7 +197,11 @@ class PageCache:
             return
         if not found:
             return
-        ids = [p.article_id for p in found if p.scope == "listing" and p.article_id is not None]
+        ids = [
+            p.article_id
+            for p in found
+            if p.scope is PurgeScope.LISTING and p.article_id is not None
+        ]
         listings = {item.article_id: item for item in self.store.listings(ids)} if ids else {}
         keys = surrogate.keys_for_purges(found, listings)
         if keys is None:
@@ -406,7 +411,8 @@ class PageCacheMiddleware:
 
 @dataclass(slots=True)
 class _Kept:
-    status: int
+    """A ``200`` answer sent in one piece, as the app sent it."""
+
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
@@ -434,7 +440,7 @@ class _Capture:
             and not message.get("more_body", False)
             and _cacheable(self.start)
         ):
-            self.kept = _Kept(self.start["status"], list(self.start["headers"]), message["body"])
+            self.kept = _Kept(list(self.start["headers"]), message["body"])
             self.held.append(message)
             return
         self.passing = True
