@@ -79,6 +79,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -113,6 +114,7 @@ from dateline.ingest.pipeline import (
     process_owner,
 )
 from dateline.ingest.pipeline import summary as poll_summary
+from dateline.ingest.reader import FeedReader
 from dateline.model import Article, FeedSource, Section
 from dateline.related.duplicates import fingerprint, same_story
 from dateline.store import Fingerprint, Incoming, Store, open_store
@@ -532,10 +534,18 @@ def add_sources(store: Store, urls: Sequence[str], *, auto_publish: bool) -> Non
         store.add_source(replace(source, auto_publish=auto_publish), datetime.now(UTC))
 
 
-async def _poll(store: Store, fetch: FetchLimits) -> tuple[list[PollReport], float]:
-    async with Fetcher(fetch) as fetcher:
+# seconds the last ``poll_all`` took to start its feed reader's worker processes (not
+# counted in its poll time: a server or worker starts them once, on its first poll)
+READER_START_S: list[float] = []
+
+
+async def _poll(store: Store, fetch: FetchLimits, processes: int) -> tuple[list[PollReport], float]:
+    async with Fetcher(fetch) as fetcher, FeedReader(processes) as reader:
         started = time.perf_counter()
-        reports = await poll_due(store, fetcher, owner=process_owner(), force=True)
+        await reader.start()
+        READER_START_S[:] = [time.perf_counter() - started]
+        started = time.perf_counter()
+        reports = await poll_due(store, fetcher, owner=process_owner(), force=True, reader=reader)
         return reports, time.perf_counter() - started
 
 
@@ -547,7 +557,13 @@ def poll_all(store: Store, args: argparse.Namespace) -> tuple[list[PollReport], 
         per_host=args.per_host,
         timeout_s=args.fetch_timeout,
     )
-    return asyncio.run(_poll(store, fetch))
+    return asyncio.run(_poll(store, fetch, args.processes))
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children (the feed reader processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def processed(totals: dict[str, int]) -> int:
@@ -627,11 +643,13 @@ def dateline_throughput(
         log(f"[{backend}] poll_due over {len(feeds.documents)} feeds, {feeds.items} items")
         profiler = cProfile.Profile() if profile else None
         cpu = time.process_time()
+        readers_cpu = _children_cpu()
         if profiler is not None:
             reports, seconds = profiler.runcall(poll_all, store, args)
         else:
             reports, seconds = poll_all(store, args)
         cpu = time.process_time() - cpu
+        readers_cpu = _children_cpu() - readers_cpu  # the reader processes, now ended
         totals = poll_summary(reports)
         done = processed(totals)
         failed = {urlsplit(r.source.url).path for r in reports if r.status == "failed"}
@@ -643,6 +661,10 @@ def dateline_throughput(
             "items_per_s": round(done / seconds, 1),
             "cpu_seconds": round(cpu, 2),
             "items_per_cpu_s": round(done / cpu, 1),
+            "processes": args.processes,
+            "reader_start_s": round(READER_START_S[0], 2) if READER_START_S else 0.0,
+            "reader_cpu_seconds": round(readers_cpu, 2),
+            "items_per_cpu_s_with_readers": round(done / (cpu + readers_cpu), 1),
             "outcomes": totals,
             "errors": [r.error for r in reports if r.status == "failed"][:5],
             "copies": copies_check(store, feeds, failed),
@@ -1049,6 +1071,11 @@ def print_table(report: dict[str, Any]) -> None:
             f"machine; the database server's CPU not counted), {run['backend']}: "
             f"{run['items_per_cpu_s']}, B {b['items_per_cpu_s']}, x B {run['cpu_ratio_to_b']}"
         )
+        print(
+            f"  {run['backend']}: {run['processes']} feed reader process(es), started in "
+            f"{run['reader_start_s']} s before the timed poll; items a CPU second of this "
+            f"process and its readers: {run['items_per_cpu_s_with_readers']}"
+        )
     parts = ", ".join(f"{k} {v} s" for k, v in b["parts_s"].items())
     print(f"  B's parts: {parts}")
     s = report["stages"]
@@ -1178,6 +1205,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--copies", type=float, default=0.05, help="share of planted copies (0.05)")
     parser.add_argument("--sources", type=int, default=1000, help="sources for 304 polling (1000)")
     parser.add_argument("--per-host", type=int, default=8, help="fetcher's per-host limit (8)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="feed reader worker processes, as DATELINE_INGEST_PROCESSES (1; 0: threads)",
+    )
     parser.add_argument(
         "--fetch-timeout",
         type=float,

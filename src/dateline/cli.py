@@ -221,13 +221,19 @@ def related() -> None:
 
 @related.command(name="rebuild")
 @click.option("--restart", is_flag=True, help="Start over instead of resuming an interrupted run.")
-def related_rebuild(restart: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that compute the lists (default: the CPUs available, at most 4).",
+)
+def related_rebuild(restart: bool, workers: int | None) -> None:
     """Recompute the related list of every published article.
 
     Progress is saved as it goes: an interrupted rebuild (Ctrl-C) resumes where it
     stopped the next time it is run, unless --restart is given.
     """
-    from dateline.related.refresh import rebuild
+    from dateline.related.refresh import default_workers, rebuild
 
     with opened_store(load_settings()) as store:
         total = store.count_published()
@@ -240,7 +246,10 @@ def related_rebuild(restart: bool) -> None:
         ) as progress:
             task = progress.add_task("rank", total=total)
             written, skipped = rebuild(
-                store, progress=lambda n: progress.advance(task, n), restart=restart
+                store,
+                progress=lambda n: progress.advance(task, n),
+                restart=restart,
+                workers=workers or default_workers(),
             )
     resumed = f" (resumed: {skipped} were already done)" if skipped else ""
     click.echo(f"{written} related lists written{resumed}")
@@ -662,14 +671,16 @@ def ingest(once: bool, force: bool) -> None:
     import asyncio
 
     from dateline.ingest.pipeline import poll_due, process_owner, summary
-    from dateline.jobs import ingest_fetcher
+    from dateline.jobs import ingest_fetcher, ingest_reader
 
     settings = load_settings()
 
     async def run() -> list[Any]:
         with opened_store(settings) as store:
-            async with ingest_fetcher(settings) as fetcher:
-                return await poll_due(store, fetcher, owner=process_owner(), force=force)
+            async with ingest_fetcher(settings) as fetcher, ingest_reader(settings) as reader:
+                return await poll_due(
+                    store, fetcher, owner=process_owner(), force=force, reader=reader
+                )
 
     reports = asyncio.run(run())
     for report in reports:
@@ -701,16 +712,18 @@ def worker(every: float) -> None:
     import asyncio
 
     from dateline.ingest.pipeline import process_owner
-    from dateline.jobs import ingest_fetcher, poll_forever, schedule_forever
+    from dateline.jobs import ingest_fetcher, ingest_reader, poll_forever, schedule_forever
 
     settings = load_settings()
     owner = process_owner()
 
     async def run() -> None:
         with opened_store(settings) as store:
-            async with ingest_fetcher(settings) as fetcher:
+            async with ingest_fetcher(settings) as fetcher, ingest_reader(settings) as reader:
                 await asyncio.gather(
-                    poll_forever(store, fetcher, owner, every, on_report=_print_poll),
+                    poll_forever(
+                        store, fetcher, owner, every, on_report=_print_poll, reader=reader
+                    ),
                     schedule_forever(store),
                 )
 

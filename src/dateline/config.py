@@ -201,6 +201,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Let sources resolve to private, loopback or link-local addresses (off: refused).",
     ),
     Setting(
+        "ingest_processes",
+        "DATELINE_INGEST_PROCESSES",
+        int,
+        1,
+        "Worker processes that parse fetched feeds (0: parse in the polling process).",
+    ),
+    Setting(
         "ingest_max_bytes",
         "DATELINE_INGEST_MAX_BYTES",
         int,
@@ -292,6 +299,7 @@ class Settings:
     nws_url: str = "https://api.weather.gov"
     ingest: bool = True
     ingest_allow_private: bool = False
+    ingest_processes: int = 1
     ingest_max_bytes: int = 10_000_000
     ingest_timeout: int = 20
     cache_max_age: int = 60
@@ -356,6 +364,8 @@ class Settings:
             raise DatelineError("DATELINE_INGEST_MAX_BYTES must be at least 1000")
         if self.ingest_timeout < 1:
             raise DatelineError("DATELINE_INGEST_TIMEOUT must be at least 1 (second)")
+        if not 0 <= self.ingest_processes <= 64:
+            raise DatelineError("DATELINE_INGEST_PROCESSES must be between 0 and 64")
         if self.page_cache_mb < 1:
             raise DatelineError("DATELINE_PAGE_CACHE_MB must be 1 or more (megabytes)")
         if self.cache_max_age < 0:

@@ -1,7 +1,8 @@
 """Background work, built from the settings: weather refresh, ingest polling, the schedule.
 
 ``ingest_fetcher(settings)`` is the fetcher ingest polls with (limits from the settings,
-a User-Agent naming the site) and ``poll_forever`` the loop that ``dateline serve`` runs
+a User-Agent naming the site), ``ingest_reader(settings)`` the worker processes that
+parse what it fetched, and ``poll_forever`` the loop that ``dateline serve`` runs
 in the background and ``dateline worker`` runs alone: every ``every`` seconds it polls
 the sources that are due, each leased to one process at a time. ``schedule_forever``
 publishes and unpublishes scheduled articles at their time (at start first, so what
@@ -37,6 +38,7 @@ from dateline import __version__
 from dateline.config import Settings
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.pipeline import PollReport, poll_due
+from dateline.ingest.reader import FeedReader
 from dateline.newsroom.schedule import EVERY_SECONDS, run_due
 from dateline.store import JobLock, Store
 from dateline.weather.base import WeatherProvider, make_client
@@ -131,17 +133,25 @@ async def ingest_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
         yield fetcher
 
 
+@asynccontextmanager
+async def ingest_reader(settings: Settings) -> AsyncIterator[FeedReader]:
+    """The feed reader ingest parses with (``DATELINE_INGEST_PROCESSES``), closed after."""
+    async with FeedReader(settings.ingest_processes) as reader:
+        yield reader
+
+
 async def poll_forever(
     store: Store,
     fetcher: Fetcher,
     owner: str,
     every: float = 30.0,
     on_report: Callable[[PollReport], None] | None = None,
+    reader: FeedReader | None = None,
 ) -> None:
     """Poll due sources every ``every`` seconds until cancelled; errors are logged."""
     while True:
         try:
-            for report in await poll_due(store, fetcher, owner=owner):
+            for report in await poll_due(store, fetcher, owner=owner, reader=reader):
                 if report.status == "failed":
                     log.warning("ingest: %s failed: %s", report.source.url, report.error)
                 if on_report is not None:

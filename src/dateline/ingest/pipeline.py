@@ -45,6 +45,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,13 +53,14 @@ from typing import Any
 from dateline import publish as publishing
 from dateline.ingest.blocks import html_to_blocks
 from dateline.ingest.fetch import Fetcher, FetchError
-from dateline.ingest.formats.syndication import FeedItem, parse_feed
+from dateline.ingest.formats.syndication import FeedItem
 from dateline.ingest.formats.webpage import extract_main_html
+from dateline.ingest.reader import FeedReader, article_fingerprint
 from dateline.ingest.structure import recognize
 from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
 from dateline.model.feed_source import backoff
 from dateline.model.text import strip_tags
-from dateline.related.duplicates import fingerprint, same_story
+from dateline.related.duplicates import same_story
 from dateline.store import Fingerprint, Incoming, Store
 
 log = logging.getLogger("dateline.ingest")
@@ -131,8 +133,14 @@ async def poll_due(
     owner: str,
     now: datetime | None = None,
     force: bool = False,
+    reader: FeedReader | None = None,
 ) -> list[PollReport]:
-    """Poll every source that is due (every source with ``force``), a few at a time."""
+    """Poll every source that is due (every source with ``force``), a few at a time.
+
+    ``reader`` reads the fetched feeds (in its worker processes); without one they are
+    read in threads of this process.
+    """
+    reader = reader or FeedReader(0)
     when = now or datetime.now(UTC)
     free_dead_leases(store, when)
     if force:
@@ -144,7 +152,9 @@ async def poll_due(
     async def one(source_id: int) -> PollReport | None:
         async with gate:
             try:
-                return await poll_source(store, fetcher, source_id, owner=owner, force=force)
+                return await poll_source(
+                    store, fetcher, source_id, owner=owner, force=force, reader=reader
+                )
             except Exception as exc:  # a fault of ours or the store's: the others go on
                 log.exception("ingest: polling source %s failed", source_id)
                 return _crashed(store, source_id, owner, exc)
@@ -160,8 +170,10 @@ async def poll_source(
     *,
     owner: str,
     force: bool = False,
+    reader: FeedReader | None = None,
 ) -> PollReport | None:
     """One poll of one source; ``None`` when it is not due or another process holds it."""
+    reader = reader or FeedReader(0)
     now = datetime.now(UTC)
     source = store.claim_source(source_id, owner, now, now + LEASE, force=force)
     if source is None:
@@ -179,8 +191,7 @@ async def poll_source(
         _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
         return report
     try:
-        parsed = await asyncio.to_thread(
-            parse_feed,
+        read = await reader.read(
             fetched.body,
             url=fetched.url,
             content_type=fetched.content_type,
@@ -188,13 +199,16 @@ async def poll_source(
         )
     except InvalidItem as exc:
         return _failed(store, report, owner, str(exc), None)
+    except BrokenProcessPool:
+        return _failed(store, report, owner, f"{fetched.url}: the feed reader process died", None)
+    parsed = read.parsed
     if parsed.warnings and not parsed.items:
         return _failed(store, report, owner, f"{fetched.url}: {parsed.warnings[0]}", None)
     report.problems.extend(parsed.skipped)
     report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
     sections: dict[str, Section | None] = {}
-    waiting: list[FeedItem] = []  # items to store together, in one transaction
-    for item in parsed.items:
+    waiting: list[tuple[FeedItem, Fingerprint | None]] = []  # to store together
+    for item, mark in zip(parsed.items, read.fingerprints, strict=True):
         if source.full_text and item.summary_only and item.article.canonical_url:
             # what came before is stored before this item waits on the network
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
@@ -202,9 +216,10 @@ async def poll_source(
             article = await asyncio.to_thread(_in_section, store, source, item, sections, report)
             if article is not None:
                 article = await _with_full_text(fetcher, article, report)
-                await asyncio.to_thread(_take_articles, store, source, [article], report)
+                incoming = [Incoming(article, article_fingerprint(article))]
+                await asyncio.to_thread(_take_articles, store, source, incoming, report)
             continue
-        waiting.append(item)
+        waiting.append((item, mark))
         if len(waiting) >= BATCH_ITEMS:
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
             waiting = []
@@ -276,26 +291,25 @@ def _same_words(a: str, b: str) -> bool:
 def _take_items(
     store: Store,
     source: FeedSource,
-    items: Sequence[FeedItem],
+    items: Sequence[tuple[FeedItem, Fingerprint | None]],
     known: dict[str, Section | None],
     report: PollReport,
 ) -> None:
     """Store items of the feed, each in its section (see ``_take_articles``)."""
-    chosen = (_in_section(store, source, item, known, report) for item in items)
-    _take_articles(store, source, [a for a in chosen if a is not None], report)
+    chosen = ((_in_section(store, source, item, known, report), mark) for item, mark in items)
+    _take_articles(store, source, [Incoming(a, m) for a, m in chosen if a is not None], report)
 
 
 def _take_articles(
-    store: Store, source: FeedSource, articles: Sequence[Article], report: PollReport
+    store: Store, source: FeedSource, incoming: Sequence[Incoming], report: PollReport
 ) -> None:
     """Store articles in one transaction, each all or nothing; a bad one is reported and
-    the others go on. Their fingerprints are computed before the store lock is taken."""
-    if not articles:
+    the others go on."""
+    if not incoming:
         return
-    incoming = [Incoming(a, _fingerprint(a)) for a in articles]
     with _STORING:
         results = store.take_items(incoming, source.id, datetime.now(UTC), same_story)
-        for article, result in zip(articles, results, strict=True):
+        for article, result in zip((i.article for i in incoming), results, strict=True):
             if isinstance(result, str):
                 report.problems.append(f"{article.uid}: not stored: {result}")
             elif result.outcome == "created":
@@ -307,12 +321,6 @@ def _take_articles(
                 report.alternates += 1
             else:
                 report.unchanged += 1
-
-
-def _fingerprint(article: Article) -> Fingerprint | None:
-    """The MinHash fingerprint of the article's deck and body text."""
-    print_ = fingerprint(f"{article.deck}\n{article.plain_text}")
-    return Fingerprint(print_[0], print_[1]) if print_ is not None else None
 
 
 def _refresh_if_published(store: Store, article_id: int, report: PollReport) -> None:

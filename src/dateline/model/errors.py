@@ -20,6 +20,11 @@ class InvalidItem(DatelineError):
         where = f"{source}: field '{field}'" if field else source
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InvalidItem], tuple[str, str, str | None]]:
+        # rebuilt from its parts (the default would pass the joined text as ``source``):
+        # it crosses from the feed reader's worker processes
+        return (type(self), (self.source, self.message, self.field))
+
 
 class NotFound(DatelineError):
     """A thing asked for by key that the store does not hold."""

@@ -26,6 +26,7 @@ from dateline.ingest.pipeline import process_owner
 from dateline.jobs import (
     SCHEDULE,
     ingest_fetcher,
+    ingest_reader,
     lead,
     poll_forever,
     run_schedule,
@@ -100,7 +101,8 @@ async def start_schedule(store: Store, stack: AsyncExitStack) -> None:
 async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
     """Poll the ingest sources in the background until the app stops."""
     fetcher = await stack.enter_async_context(ingest_fetcher(settings))
-    await start_task(poll_forever(store, fetcher, process_owner()), "ingest", stack)
+    reader = await stack.enter_async_context(ingest_reader(settings))
+    await start_task(poll_forever(store, fetcher, process_owner(), reader=reader), "ingest", stack)
 
 
 def create_app(

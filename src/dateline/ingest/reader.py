@@ -1,0 +1,128 @@
+"""Reading fetched feeds: parse, sanitize and fingerprint, in worker processes.
+
+Reading a feed is pure CPU work (``parse_feed``: feedparser, the sanitizer, the body
+blocks; then the items' MinHash fingerprints) and costs more than storing what it gives.
+In the polling process it would share one core with the fetches and the store; a
+``FeedReader`` runs it in ``processes`` worker processes instead, so a poll uses a
+second core, and a feed that takes long to parse never stalls the event loop. With
+``processes=0`` it runs in a thread of the calling process (tests, one-core machines).
+
+The workers are started with ``spawn`` (a fresh interpreter: the polling process has
+threads and an event loop, which ``fork`` would copy mid-flight) and import the parsing
+code once, when the reader opens. What crosses between the processes is the fetched
+body and the parsed items (frozen model objects), pickled. A worker that dies (killed,
+out of memory) fails only the feeds it was reading: the pool is replaced and the next
+feed is read by a new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from types import TracebackType
+
+from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
+from dateline.model import Article
+from dateline.related.duplicates import fingerprint
+from dateline.store import Fingerprint
+
+log = logging.getLogger("dateline.ingest")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFeed:
+    """A parsed feed and the fingerprint of each of its items, in the items' order."""
+
+    parsed: ParsedFeed
+    fingerprints: tuple[Fingerprint | None, ...]
+
+
+def article_fingerprint(article: Article) -> Fingerprint | None:
+    """The MinHash fingerprint of the article's deck and body text (``None``: too short)."""
+    mark = fingerprint(f"{article.deck}\n{article.plain_text}")
+    return Fingerprint(mark[0], mark[1]) if mark is not None else None
+
+
+def read_feed(data: bytes, url: str, content_type: str, section: str) -> ReadFeed:
+    """Parse a fetched document and fingerprint its items (pure: runs in any process)."""
+    parsed = parse_feed(data, url=url, content_type=content_type, section=section)
+    return ReadFeed(parsed, tuple(article_fingerprint(i.article) for i in parsed.items))
+
+
+def _warm() -> None:
+    """A new worker's first work: the parsing code imported, its caches built."""
+    read_feed(b"<rss version='2.0'><channel><title>warm</title></channel></rss>", "", "", "news")
+
+
+class FeedReader:
+    """Reads fetched feeds in ``processes`` worker processes (0: in a thread).
+
+    Use as ``async with FeedReader(n) as reader``; ``await reader.read(...)``. The
+    workers start on the first read (or ``start()``), so a server that never polls a
+    source never starts them.
+    """
+
+    def __init__(self, processes: int = 1) -> None:
+        if processes < 0:
+            raise ValueError("processes must be 0 or more")
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+        )
+        # start every worker now and wait until each has imported the parsing code (about
+        # a second): a feed read later never waits on a start
+        for started in [pool.submit(_warm) for _ in range(self.processes)]:
+            started.result()
+        return pool
+
+    async def start(self) -> None:
+        """Start the worker processes now rather than on the first feed read."""
+        if self.processes and self._pool is None:
+            self._pool = await asyncio.to_thread(self._start)
+
+    async def __aenter__(self) -> FeedReader:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    async def read(self, data: bytes, *, url: str, content_type: str, section: str) -> ReadFeed:
+        """``read_feed`` of the document, in a worker process when there are any.
+
+        Raises what ``read_feed`` raises (``InvalidItem`` for a document that is no
+        feed); a worker that died reading it raises ``BrokenProcessPool`` once, and the
+        next call starts a new pool.
+        """
+        if self.processes == 0:
+            return await asyncio.to_thread(read_feed, data, url, content_type, section)
+        if self._pool is None:
+            self._pool = await asyncio.to_thread(self._start)
+        pool = self._pool
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(pool, read_feed, data, url, content_type, section)
+        except BrokenProcessPool:
+            log.warning("ingest: a feed reader process died; starting new ones")
+            if self._pool is pool:
+                self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise

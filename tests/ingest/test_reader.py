@@ -1,0 +1,101 @@
+"""The feed reader: parsing and fingerprinting in real worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from dateline.ingest.fetch import Fetcher
+from dateline.ingest.pipeline import PollReport, poll_due
+from dateline.ingest.reader import FeedReader, ReadFeed, read_feed
+from dateline.model import InvalidItem, Section
+from dateline.store import Store
+from tests.ingest.feeds import three_services
+from tests.ingest.test_pipeline import OWNER, add, limits
+from tests.replay import ReplayServer, Reply
+
+WIRE = three_services()["/wire-a.xml"]
+URL = "https://wire-a.example/feed.xml"
+
+
+def read_in(processes: int, data: bytes) -> ReadFeed:
+    async def go() -> ReadFeed:
+        async with FeedReader(processes) as reader:
+            return await reader.read(
+                data, url=URL, content_type="application/rss+xml", section="news"
+            )
+
+    return asyncio.run(go())
+
+
+def test_a_worker_process_reads_exactly_what_this_process_reads() -> None:
+    here = read_feed(WIRE, URL, "application/rss+xml", "news")
+    there = read_in(1, WIRE)
+    assert there == here
+    [item] = there.parsed.items
+    assert item.article.headline == "Ceasefire talks resume in Geneva"
+    [mark] = there.fingerprints
+    assert mark is not None and len(mark.keys) > 0
+
+
+def test_a_document_that_is_no_feed_fails_with_its_reason_across_the_process() -> None:
+    with pytest.raises(InvalidItem) as raised:
+        read_in(1, b"\x00\x01 not a feed at all")
+    assert raised.value.source == URL
+    assert URL in str(raised.value)
+
+
+def test_a_killed_worker_fails_one_read_and_the_next_read_starts_a_new_one() -> None:
+    async def go() -> tuple[BaseException | ReadFeed, ReadFeed]:
+        async with FeedReader(1) as reader:
+            await reader.start()
+            [worker] = multiprocessing.active_children()
+            os.kill(worker.pid or 0, signal.SIGKILL)
+            worker.join(5)
+            try:
+                first: BaseException | ReadFeed = await reader.read(
+                    WIRE, url=URL, content_type="", section="news"
+                )
+            except Exception as exc:  # noqa: BLE001 - what the pool raised is the point
+                first = exc
+            second = await reader.read(WIRE, url=URL, content_type="", section="news")
+            return first, second
+
+    first, second = asyncio.run(go())
+    assert isinstance(first, BrokenProcessPool)
+    assert second.parsed.items[0].article.headline == "Ceasefire talks resume in Geneva"
+
+
+def test_the_reader_leaves_no_process_behind() -> None:
+    read_in(2, WIRE)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.fixture
+def newsroom(store: Store) -> Iterator[Store]:
+    store.save_section(Section(slug="news", name="News"))
+    yield store
+
+
+def test_a_poll_with_a_reader_process_stores_one_story_from_three_services(
+    newsroom: Store, replay_server: ReplayServer
+) -> None:
+    for path, body in three_services().items():
+        replay_server.route(path, Reply(200, body))
+    for path in ("/wire-a.xml", "/wire-b.xml", "/paper-c.xml"):
+        add(newsroom, f"{replay_server.url}{path}")
+
+    async def go() -> list[PollReport]:
+        async with Fetcher(limits()) as fetcher, FeedReader(1) as reader:
+            return await poll_due(newsroom, fetcher, owner=OWNER, force=True, reader=reader)
+
+    reports = asyncio.run(go())
+    assert sum(r.created for r in reports) == 1
+    assert sum(r.alternates for r in reports) == 2
+    assert [r.status for r in reports] == ["ok"] * 3
