@@ -76,10 +76,10 @@ import email.utils
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import pstats
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -534,9 +534,24 @@ def add_sources(store: Store, urls: Sequence[str], *, auto_publish: bool) -> Non
         store.add_source(replace(source, auto_publish=auto_publish), datetime.now(UTC))
 
 
-# seconds the last ``poll_all`` took to start its feed reader's worker processes (not
-# counted in its poll time: a server or worker starts them once, on its first poll)
+# the last ``poll_all``: seconds it took to start its feed reader's worker processes
+# (not counted in its poll time: a server or worker starts them once, on its first
+# poll), and the CPU seconds those processes used during the timed poll
 READER_START_S: list[float] = []
+READER_CPU_S: list[float] = []
+
+
+def _workers_cpu() -> float:
+    """CPU seconds used so far by this process's live children (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in multiprocessing.active_children():
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 async def _poll(store: Store, fetch: FetchLimits, processes: int) -> tuple[list[PollReport], float]:
@@ -544,9 +559,12 @@ async def _poll(store: Store, fetch: FetchLimits, processes: int) -> tuple[list[
         started = time.perf_counter()
         await reader.start()
         READER_START_S[:] = [time.perf_counter() - started]
+        workers = _workers_cpu()
         started = time.perf_counter()
         reports = await poll_due(store, fetcher, owner=process_owner(), force=True, reader=reader)
-        return reports, time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        READER_CPU_S[:] = [_workers_cpu() - workers]
+        return reports, seconds
 
 
 def poll_all(store: Store, args: argparse.Namespace) -> tuple[list[PollReport], float]:
@@ -558,12 +576,6 @@ def poll_all(store: Store, args: argparse.Namespace) -> tuple[list[PollReport], 
         timeout_s=args.fetch_timeout,
     )
     return asyncio.run(_poll(store, fetch, args.processes))
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's ended children (the feed reader processes)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def processed(totals: dict[str, int]) -> int:
@@ -643,13 +655,12 @@ def dateline_throughput(
         log(f"[{backend}] poll_due over {len(feeds.documents)} feeds, {feeds.items} items")
         profiler = cProfile.Profile() if profile else None
         cpu = time.process_time()
-        readers_cpu = _children_cpu()
         if profiler is not None:
             reports, seconds = profiler.runcall(poll_all, store, args)
         else:
             reports, seconds = poll_all(store, args)
         cpu = time.process_time() - cpu
-        readers_cpu = _children_cpu() - readers_cpu  # the reader processes, now ended
+        readers_cpu = READER_CPU_S[0] if READER_CPU_S else 0.0
         totals = poll_summary(reports)
         done = processed(totals)
         failed = {urlsplit(r.source.url).path for r in reports if r.status == "failed"}

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from html import escape
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 from dateline.ingest.sanitize import sanitize_html
@@ -37,6 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACE_AT_BR = re.compile(r"\s*<br>\s*")
 _EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_MARKED = etree.XPath("descendant-or-self::*[@class or self::span]")
 _TAG = re.compile(r"<[^>]+>")  # as model.text.strip_tags removes them
 
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -82,15 +84,20 @@ def _settle_marks(root: HtmlElement) -> None:
     """Turn a figure's credit-marked element into ``small``; drop other classes and spans.
 
     The sanitizer lets the ``credit``/``byline`` classes through only so that a picture
-    credit can be found; stored block HTML carries no classes and no bare ``span``.
+    credit can be found; stored block HTML carries no classes and no bare ``span``. Only
+    the elements concerned are visited (most bodies have none).
     """
-    for element in list(root.iter()):
-        classes = set((element.get("class") or "").split())
-        if "class" in element.attrib:
+    marked: list[HtmlElement] = _MARKED(root)  # type: ignore[assignment]  # elements only
+    for element in marked:
+        classes = element.get("class")
+        if classes is not None:
             del element.attrib["class"]
-        if classes & _CREDIT_CLASSES and any(a.tag == "figure" for a in element.iterancestors()):
-            element.tag = "small"
-        elif element.tag == "span":
+            if not _CREDIT_CLASSES.isdisjoint(classes.split()) and any(
+                a.tag == "figure" for a in element.iterancestors()
+            ):
+                element.tag = "small"
+                continue
+        if element.tag == "span":
             element.drop_tag()
 
 
@@ -286,6 +293,15 @@ def _image(img: HtmlElement, caption: str | None = None, credit: str = "") -> It
 
 def _inner_html(element: HtmlElement) -> str:
     """The normalised inline HTML inside ``element``."""
+    if not len(element):
+        return _normalise(escape(element.text or "", quote=False))
+    if not element.attrib:
+        # the element serialized once, its own tags cut off: the same text as joining its
+        # children's serializations, at a fraction of the calls
+        whole = _outer_html(element)
+        opening, closing = f"<{element.tag}>", f"</{element.tag}>"
+        if whole.startswith(opening) and whole.endswith(closing):
+            return _normalise(whole[len(opening) : len(whole) - len(closing)])
     parts = [escape(element.text or "", quote=False)]
     parts.extend(_outer_html(child) + escape(child.tail or "", quote=False) for child in element)
     return _normalise("".join(parts))
