@@ -703,16 +703,23 @@ def ingest(once: bool, force: bool) -> None:
     help="Seconds between checks for due sources.",
 )
 def worker(every: float) -> None:
-    """Poll ingest sources and run the publishing schedule until stopped.
+    """Poll ingest sources, run the publishing schedule and update related lists.
 
-    `dateline serve` does the same in the background. Any number of workers and servers
-    can share one store: each source is polled by one of them at a time, and the schedule
-    runs in one of them at a time (another takes over when it stops).
+    Runs until stopped; `dateline serve` does the same in the background. Any number of
+    workers and servers can share one store: each source is polled by one of them at a
+    time, and the schedule and the related-list updates run in one of them at a time
+    (another takes over when it stops).
     """
     import asyncio
 
     from dateline.ingest.pipeline import process_owner
-    from dateline.jobs import ingest_fetcher, ingest_reader, poll_forever, schedule_forever
+    from dateline.jobs import (
+        ingest_fetcher,
+        ingest_reader,
+        poll_forever,
+        related_forever,
+        schedule_forever,
+    )
 
     settings = load_settings()
     owner = process_owner()
@@ -725,6 +732,7 @@ def worker(every: float) -> None:
                         store, fetcher, owner, every, on_report=_print_poll, reader=reader
                     ),
                     schedule_forever(store),
+                    related_forever(store),
                 )
 
     click.echo(f"dateline worker {owner}: polling sources every {every:g} s (Ctrl-C stops)")

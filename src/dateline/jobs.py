@@ -13,7 +13,9 @@ Jobs that need no more than one runner per store run through ``run_as_leader`` (
 the store without waiting, the one that holds it runs the job and keeps the lock while it
 lives, and the others skip the round. When the leader stops or dies, another process takes
 the lock at its next try, within one period. The schedule (``SCHEDULE``) and the weather
-refresh (``WEATHER``) run that way; ingest needs no leader, since each source is leased.
+refresh (``WEATHER``) run that way, and so does ``related_forever``, which applies the
+queue of related-list updates (``publish.RELATED_JOB``); ingest needs no leader, since
+each source is leased.
 
 ``weather_refresher(settings, store)`` builds the providers the settings ask for over one
 shared HTTP client and yields a ``Refresher`` (or ``None`` with the weather off). A
@@ -35,6 +37,7 @@ from datetime import UTC, datetime
 import httpx
 
 from dateline import __version__
+from dateline import publish as publishing
 from dateline.config import Settings
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.pipeline import PollReport, poll_due
@@ -49,6 +52,7 @@ from dateline.weather.refresh import Refresher
 
 SCHEDULE = "schedule"
 WEATHER = "weather"
+RELATED_EVERY_SECONDS = 1.0
 WEATHER_EVERY_SECONDS = 30.0
 leader_log = logging.getLogger("dateline.jobs")
 
@@ -163,12 +167,18 @@ async def poll_forever(
         await asyncio.sleep(every)
 
 
-async def lead(lock: JobLock, every: float, work: Callable[[], Awaitable[object]]) -> None:
+async def lead(
+    lock: JobLock,
+    every: float,
+    work: Callable[[], Awaitable[object]],
+    wake: asyncio.Event | None = None,
+) -> None:
     """Every ``every`` seconds, run ``work`` if this process holds ``lock``, until cancelled.
 
     The lock is tried without waiting (first at once) and kept once taken, so the job
     runs in one process at a time; another takes over within one period of the leader's
-    end. Errors are logged, not fatal. The caller releases the lock.
+    end. Errors are logged, not fatal. The caller releases the lock. Setting ``wake``
+    starts the next round at once.
     """
     leading: bool | None = None  # not known before the first try
     while True:
@@ -184,7 +194,12 @@ async def lead(lock: JobLock, every: float, work: Callable[[], Awaitable[object]
             raise
         except Exception:
             leader_log.exception("jobs: %r failed", lock.name)
-        await asyncio.sleep(every)
+        if wake is None:
+            await asyncio.sleep(every)
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), every)
+        wake.clear()
 
 
 async def _try(lock: JobLock) -> bool:
@@ -229,6 +244,29 @@ async def schedule_forever(store: Store, every: float = EVERY_SECONDS) -> None:
     also claimed before it is published, so it is published once whatever runs it.
     """
     await run_as_leader(store, SCHEDULE, every, lambda: run_schedule(store))
+
+
+async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) -> None:
+    """Apply the queue of related-list updates until cancelled (``publish``'s docstring).
+
+    One process across the store applies it at a time (``publish.RELATED_JOB``), so the
+    ranking's index lives in that process only; a publish in this process wakes the loop,
+    one in another process is seen at the next round, within ``every`` seconds.
+    """
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+
+    def woken() -> None:  # publish may run in any thread
+        loop.call_soon_threadsafe(wake.set)
+
+    def apply() -> Awaitable[object]:
+        return asyncio.to_thread(publishing.apply_queue, store)
+
+    with (
+        store.job_lock(publishing.RELATED_JOB) as lock,
+        publishing.applied_in_background(store, woken),
+    ):
+        await lead(lock, every, apply, wake)
 
 
 async def weather_forever(

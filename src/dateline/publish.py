@@ -1,26 +1,47 @@
-"""The one place that says what publishing does: mark published, then refresh related lists.
+"""The one place that says what publishing does: mark published, then update related lists.
 
-Import, the demo and (later) the newsroom and ingest all publish through ``publish``, so a
-new step (search index, cache purge) is added here once and applies everywhere.
+Import, the demo, the newsroom, the schedule and ingest all publish through ``publish``,
+so a new step is added here once and applies everywhere.
+
+Related lists are updated through a queue in the store (migration 0009): publishing,
+unpublishing and an editor's pin queue the update in the same transaction as the change,
+and one process at a time applies the queue, the holder of the related job's lock
+(``RELATED_JOB``). Only that process builds and keeps the ranking's index (hundreds of
+megabytes and minutes of work on a large archive), however many servers and workers
+share the store:
+
+- a process whose background loop applies the queue (``dateline serve``, ``dateline
+  worker``: ``jobs.related_forever``) wakes the loop and returns: the lists follow
+  within moments, and a reader's request never waits on the ranking;
+- any other process (a command, a script, a test) applies the queue itself before it
+  returns, unless another process holds the lock, which then applies it within a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from dateline.store import Store
+
+log = logging.getLogger("dateline.related")
+
+RELATED_JOB = "related"
+QUEUE_BATCH = 500
+REFRESH = "refresh"
+WITHDRAW = "withdraw"
 
 # The related ranking is imported on first use, not with this module: it loads
 # scikit-learn, which a process that only serves readers never needs (measured: importing
 # the web app took 177 MiB with it, 146 MiB without; docs/benchmarks.md, "Serving").
 
-
-def refresh_related(store: Store, article_ids: Sequence[int]) -> None:
-    """Recompute the related lists of ``article_ids`` and of the lists they now belong in."""
-    from dateline.related import refresh
-
-    refresh.refresh(store, list(article_ids))
+# stores whose related queue a background loop of this process applies: how to wake it
+_loops: weakref.WeakKeyDictionary[Store, Callable[[], None]] = weakref.WeakKeyDictionary()
+_loops_lock = threading.Lock()
 
 
 def publish(store: Store, article_ids: Sequence[int], now: datetime | None = None) -> list[int]:
@@ -31,14 +52,84 @@ def publish(store: Store, article_ids: Sequence[int], now: datetime | None = Non
     already published whose text changed are refreshed too.
     """
     when = now or datetime.now(UTC)
-    newly = store.publish(article_ids, when)
-    refresh_related(store, article_ids)
+    newly = store.publish(article_ids, when)  # queues their related update with it
+    settle_related(store)
     return newly
+
+
+def refresh_related(store: Store, article_ids: Sequence[int]) -> None:
+    """Recompute the related lists of ``article_ids`` and of the lists they now belong in."""
+    store.queue_related(article_ids, datetime.now(UTC))
+    settle_related(store)
 
 
 def unpublish(store: Store, article_id: int) -> None:
     """Take the article off the site and out of every related list that showed it."""
+    store.unpublish(article_id)  # queues its withdrawal from related lists with it
+    settle_related(store)
+
+
+def settle_related(store: Store) -> bool:
+    """Have the queued related updates applied; True when they were applied here, now.
+
+    A background loop of this process is woken instead; when another process holds the
+    related job's lock, the queue is left to it.
+    """
+    with _loops_lock:
+        wake = _loops.get(store)
+    if wake is not None:
+        wake()
+        return False
+    with store.job_lock(RELATED_JOB) as lock:
+        if not lock.acquire():
+            return False
+        apply_queue(store)
+        return True
+
+
+def apply_queue(store: Store) -> int:
+    """Apply the queued related updates, oldest first; returns how many were applied.
+
+    The caller holds the related job's lock. Updates queued while this runs are applied
+    too (or by the next call, if they arrive after the last look). An update that fails
+    is logged and stays queued for the next call.
+    """
     from dateline.related import refresh
 
-    store.unpublish(article_id)
-    refresh.withdraw(store, article_id)
+    applied = 0
+    while batch := store.queued_related(QUEUE_BATCH):
+        latest: dict[int, str] = {}
+        for _, article_id, kind in batch:
+            latest.pop(article_id, None)  # the latest update of an article counts
+            latest[article_id] = kind
+        try:
+            for article_id, kind in latest.items():
+                if kind == WITHDRAW:
+                    refresh.withdraw(store, article_id)
+            refresh.refresh(store, [i for i, kind in latest.items() if kind == REFRESH])
+        except Exception:
+            log.exception("related lists: applying %d queued updates failed", len(batch))
+            return applied
+        store.unqueue_related([queue_id for queue_id, _, _ in batch])
+        applied += len(batch)
+    return applied
+
+
+def settled_in_background(store: Store) -> bool:
+    """Whether a background loop of this process applies ``store``'s related queue."""
+    with _loops_lock:
+        return store in _loops
+
+
+@contextmanager
+def applied_in_background(store: Store, wake: Callable[[], None]) -> Iterator[None]:
+    """While inside, ``publish`` in this process calls ``wake`` rather than applying the
+    related queue itself: a background loop (``jobs.related_forever``) applies it."""
+    with _loops_lock:
+        _loops[store] = wake
+    try:
+        yield
+    finally:
+        with _loops_lock:
+            if _loops.get(store) is wake:
+                del _loops[store]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -200,13 +200,21 @@ class Store:
             return [articles.save_article(conn, item) for item in items]
 
     def publish(self, article_ids: Sequence[int], now: datetime) -> list[int]:
-        """Mark published; returns the ids that were not published before."""
-        with self._write() as conn:
-            return articles.publish(conn, article_ids, now)
+        """Mark published; returns the ids that were not published before.
 
-    def unpublish(self, article_id: int) -> None:
+        The update of their related lists is queued in the same transaction
+        (``queued_related``), so a publish never loses it.
+        """
+        with self._write() as conn:
+            newly = articles.publish(conn, article_ids, now)
+            related.queue(conn, article_ids, related.REFRESH, now)
+            return newly
+
+    def unpublish(self, article_id: int, now: datetime | None = None) -> None:
+        """Take the article off the site; its withdrawal from related lists is queued."""
         with self._write() as conn:
             articles.unpublish(conn, article_id)
+            related.queue(conn, [article_id], related.WITHDRAW, now or datetime.now(UTC))
 
     def reject(self, article_id: int) -> bool:
         """Turn down a draft waiting in review; False when it is not a draft."""
@@ -375,6 +383,23 @@ class Store:
             for article_id, ranked in lists.items():
                 related.replace_related(conn, article_id, ranked)
             purges.note(conn, Scope.RELATED, lists)
+
+    # the related queue (migration 0009): applied by the holder of the related job's lock
+    def queue_related(self, article_ids: Sequence[int], now: datetime) -> None:
+        """Queue a recomputation of the related lists of ``article_ids``."""
+        with self._write() as conn:
+            related.queue(conn, article_ids, related.REFRESH, now)
+
+    def queued_related(self, limit: int = 500) -> list[tuple[int, int, str]]:
+        """The oldest queued related updates: (queue id, article id, "refresh" or
+        "withdraw")."""
+        with self._read() as conn:
+            return related.queued(conn, limit)
+
+    def unqueue_related(self, queue_ids: Sequence[int]) -> None:
+        """Drop applied related updates from the queue."""
+        with self._write() as conn:
+            related.unqueue(conn, queue_ids)
 
     # page purges (migration 0007): what the page caches of every process must drop
     def purge_feed(self) -> PurgeFeed:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from dateline.model import RelatedLink, Status
 from dateline.store.articles import SUMMARY_COLUMNS, summary_from_row
-from dateline.store.schema import articles, related, related_overrides, sections
+from dateline.store.schema import articles, related, related_overrides, related_queue, sections
 
 PIN = "pin"
 EXCLUDE = "exclude"
@@ -112,3 +112,31 @@ def clear_override(conn: Connection, article_id: int, related_id: int) -> None:
             related_overrides.c.related_id == related_id,
         )
     )
+
+
+# The queue of related-list updates (migration 0009), applied by one process at a time.
+REFRESH = "refresh"
+WITHDRAW = "withdraw"
+
+
+def queue(conn: Connection, article_ids: Iterable[int], kind: str, now: datetime) -> None:
+    """Queue an update of the related lists of ``article_ids`` (``REFRESH`` or ``WITHDRAW``)."""
+    rows = [{"article_id": i, "kind": kind, "queued_at": now} for i in dict.fromkeys(article_ids)]
+    if rows:
+        conn.execute(insert(related_queue), rows)
+
+
+def queued(conn: Connection, limit: int) -> list[tuple[int, int, str]]:
+    """The oldest ``limit`` queued updates: (queue id, article id, kind), in queue order."""
+    rows = conn.execute(
+        select(related_queue.c.id, related_queue.c.article_id, related_queue.c.kind)
+        .order_by(related_queue.c.id)
+        .limit(limit)
+    )
+    return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+
+def unqueue(conn: Connection, queue_ids: Sequence[int]) -> None:
+    """Remove applied updates (those queued since stay)."""
+    if queue_ids:
+        conn.execute(delete(related_queue).where(related_queue.c.id.in_(queue_ids)))

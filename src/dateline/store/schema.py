@@ -172,6 +172,18 @@ page_purges = Table(
     sqlite_autoincrement=True,
 )
 
+# Related-list updates waiting for the process that holds the related job's lock
+# (migration 0009; ``kind`` is refresh or withdraw).
+related_queue = Table(
+    "related_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("queued_at", UTCDateTime(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
 weather_observations = Table(
     "weather_observations",
     metadata,

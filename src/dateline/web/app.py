@@ -29,6 +29,7 @@ from dateline.jobs import (
     ingest_reader,
     lead,
     poll_forever,
+    related_forever,
     run_schedule,
     weather_forever,
     weather_refresher,
@@ -98,6 +99,11 @@ async def start_schedule(store: Store, stack: AsyncExitStack) -> None:
     await start_task(lead(lock, EVERY_SECONDS, lambda: run_schedule(store)), "schedule", stack)
 
 
+async def start_related(store: Store, stack: AsyncExitStack) -> None:
+    """Apply the related-list queue in the background, in one process at a time."""
+    await start_task(related_forever(store), "related", stack)
+
+
 async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
     """Poll the ingest sources in the background until the app stops."""
     fetcher = await stack.enter_async_context(ingest_fetcher(settings))
@@ -112,11 +118,12 @@ def create_app(
 
     With ``background`` (the default), the lifespan also runs the background jobs (the
     publishing schedule, run once before serving so what came due while dateline was down
-    goes live at start; the weather refresh; ingest polling unless ``DATELINE_INGEST=0``);
-    tests that drive jobs themselves pass ``False``. Public answers go through the page
-    cache (``web.pagecache``) unless ``DATELINE_PAGE_CACHE=0``. With several processes on
-    one store, the schedule and the weather refresh run in one of them at a time
-    (``jobs.lead``) and each ingest source is leased to one of them per poll.
+    goes live at start; the related-list queue; the weather refresh; ingest polling unless
+    ``DATELINE_INGEST=0``); tests that drive jobs themselves pass ``False``. Public answers
+    go through the page cache (``web.pagecache``) unless ``DATELINE_PAGE_CACHE=0``. With
+    several processes on one store, the schedule, the related lists and the weather
+    refresh run in one of them at a time (``jobs.lead``) and each ingest source is leased
+    to one of them per poll.
     """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
@@ -134,6 +141,7 @@ def create_app(
                 await start_task(page_cache.keep_in_step(), "page-purges", stack)
             if background:
                 await start_schedule(site_store, stack)
+                await start_related(site_store, stack)
                 await start_weather(settings, site_store, stack)
                 if settings.ingest:
                     await start_ingest(settings, site_store, stack)

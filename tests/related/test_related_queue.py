@@ -1,0 +1,94 @@
+"""The related-list queue: one process at a time applies it, the others only queue.
+
+``publish`` queues the update of the related lists in its own transaction; a process
+applies the queue itself only when no other process holds the related job's lock, and a
+process with a background loop (``jobs.related_forever``) leaves it to that loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from dateline import publish
+from dateline.jobs import related_forever
+from dateline.store import Store, open_store
+from dateline.testing import build_fixture_newsroom, publish_story
+
+
+def listed(store: Store, article_id: int) -> list[int]:
+    return [link.article.id for link in store.related_links(article_id) if link.article.id]
+
+
+def test_with_no_leader_elsewhere_a_publish_applies_its_related_update_before_it_returns(
+    store: Store,
+) -> None:
+    ids = build_fixture_newsroom(store)
+    story = publish_story(store, "Ceasefire talks resume in Geneva", "Ana Lima")
+    assert store.queued_related() == []
+    assert listed(store, story)  # its list is there when publish returns
+    assert all(i in ids for i in listed(store, story))
+
+
+def test_while_another_process_leads_a_publish_only_queues_and_the_leader_applies_it(
+    store: Store, database_url: str
+) -> None:
+    build_fixture_newsroom(store)
+    leader_store = open_store(database_url)  # another process's connection to the store
+    try:
+        with leader_store.job_lock(publish.RELATED_JOB) as lock:
+            assert lock.acquire()
+            story = publish_story(store, "Ceasefire talks resume in Geneva", "Ana Lima")
+            assert [(a, k) for _, a, k in store.queued_related()] == [(story, "refresh")]
+            assert listed(store, story) == []  # not computed here: the leader's work
+            assert publish.settle_related(store) is False
+
+            assert publish.apply_queue(leader_store) == 1  # the leader's round
+        assert store.queued_related() == []
+        assert listed(store, story)
+    finally:
+        leader_store.close()
+
+
+def test_an_unpublish_queued_after_a_publish_is_the_update_that_counts(store: Store) -> None:
+    ids = build_fixture_newsroom(store)
+    with store.job_lock(publish.RELATED_JOB) as lock:
+        assert lock.acquire()  # this process leads: nothing is applied until it says so
+        story = publish_story(store, "Ceasefire talks resume in Geneva", "Ana Lima")
+        publish.unpublish(store, story)
+        kinds = [k for _, a, k in store.queued_related() if a == story]
+        assert kinds == ["refresh", "withdraw"]
+        publish.apply_queue(store)
+    assert store.queued_related() == []
+    assert all(story not in listed(store, i) for i in ids)
+
+
+def test_a_background_loop_applies_what_its_process_publishes_without_the_publish_waiting(
+    store: Store,
+) -> None:
+    build_fixture_newsroom(store)
+
+    async def go() -> tuple[list[int], list[int], float]:
+        loop = asyncio.create_task(related_forever(store, every=30.0))
+        try:
+            # the loop's first round: it takes the lock and applies what is queued
+            while not publish.settled_in_background(store):
+                await asyncio.sleep(0.01)
+            story = await asyncio.to_thread(
+                publish_story, store, "Ceasefire talks resume in Geneva", "Ana Lima"
+            )
+            at_return = listed(store, story)
+            started = time.monotonic()
+            while not listed(store, story):  # woken at once: not a 30 s period later
+                assert time.monotonic() - started < 20, "the loop did not apply the publish"
+                await asyncio.sleep(0.01)
+            return at_return, listed(store, story), time.monotonic() - started
+        finally:
+            loop.cancel()
+            await asyncio.gather(loop, return_exceptions=True)
+
+    _at_return, later, waited = asyncio.run(go())
+    assert later
+    assert waited < 20
+    assert store.queued_related() == []
+    assert not publish.settled_in_background(store)  # the loop is gone: publishes apply again
