@@ -91,11 +91,10 @@ def apply_queue(store: Store) -> int:
     """Apply the queued related updates, oldest first; returns how many were applied.
 
     The caller holds the related job's lock. Updates queued while this runs are applied
-    too (or by the next call, if they arrive after the last look). An update that fails
-    is logged and stays queued for the next call.
+    too (or by the next call, if they arrive after the last look). When a batch fails,
+    its articles are updated one at a time, so one that cannot be (a fault, logged with
+    its id; ``dateline related rebuild`` redoes it) does not hold up the others.
     """
-    from dateline.related import refresh
-
     applied = 0
     while batch := store.queued_related(QUEUE_BATCH):
         latest: dict[int, str] = {}
@@ -103,16 +102,28 @@ def apply_queue(store: Store) -> int:
             latest.pop(article_id, None)  # the latest update of an article counts
             latest[article_id] = kind
         try:
-            for article_id, kind in latest.items():
-                if kind == WITHDRAW:
-                    refresh.withdraw(store, article_id)
-            refresh.refresh(store, [i for i, kind in latest.items() if kind == REFRESH])
+            _apply(store, latest)
         except Exception:
-            log.exception("related lists: applying %d queued updates failed", len(batch))
-            return applied
+            log.exception("related lists: %d queued updates failed together", len(batch))
+            for article_id, kind in latest.items():
+                try:
+                    _apply(store, {article_id: kind})
+                except Exception:
+                    log.exception("related lists: article %d not updated (%s)", article_id, kind)
         store.unqueue_related([queue_id for queue_id, _, _ in batch])
         applied += len(batch)
     return applied
+
+
+def _apply(store: Store, latest: dict[int, str]) -> None:
+    from dateline.related import refresh
+
+    for article_id, kind in latest.items():
+        if kind == WITHDRAW:
+            refresh.withdraw(store, article_id)
+        elif kind != REFRESH:  # a row this version cannot read (written by a newer one?)
+            raise ValueError(f"unknown related update {kind!r} for article {article_id}")
+    refresh.refresh(store, [i for i, kind in latest.items() if kind == REFRESH])
 
 
 def settled_in_background(store: Store) -> bool:

@@ -8,11 +8,16 @@ process with a background loop (``jobs.related_forever``) leaves it to that loop
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from datetime import UTC, datetime
+
+import pytest
 
 from dateline import publish
 from dateline.jobs import related_forever
 from dateline.store import Store, open_store
+from dateline.store import related as store_related
 from dateline.testing import build_fixture_newsroom, publish_story
 
 
@@ -92,3 +97,19 @@ def test_a_background_loop_applies_what_its_process_publishes_without_the_publis
     assert waited < 20
     assert store.queued_related() == []
     assert not publish.settled_in_background(store)  # the loop is gone: publishes apply again
+
+
+def test_an_update_that_cannot_be_applied_is_logged_and_does_not_hold_up_the_others(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = build_fixture_newsroom(store)
+    with store.job_lock(publish.RELATED_JOB) as lock:
+        assert lock.acquire()
+        with store.engine.begin() as conn:  # a row this version cannot read
+            store_related.queue(conn, [ids[0]], "reorder", datetime.now(UTC))
+        story = publish_story(store, "Ceasefire talks resume in Geneva", "Ana Lima")
+        with caplog.at_level(logging.ERROR, logger="dateline.related"):
+            assert publish.apply_queue(store) == 2
+    assert store.queued_related() == []
+    assert listed(store, story)
+    assert f"article {ids[0]} not updated (reorder)" in caplog.text
