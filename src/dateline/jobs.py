@@ -52,7 +52,8 @@ from dateline.weather.refresh import Refresher
 
 SCHEDULE = "schedule"
 WEATHER = "weather"
-RELATED_EVERY_SECONDS = 1.0
+RELATED_EVERY_SECONDS = 1.0  # the leader's look at the queue
+RELATED_TAKEOVER_SECONDS = 5.0  # the others' tries of the lock
 WEATHER_EVERY_SECONDS = 30.0
 leader_log = logging.getLogger("dateline.jobs")
 
@@ -172,13 +173,15 @@ async def lead(
     every: float,
     work: Callable[[], Awaitable[object]],
     wake: asyncio.Event | None = None,
+    idle_every: float | None = None,
 ) -> None:
     """Every ``every`` seconds, run ``work`` if this process holds ``lock``, until cancelled.
 
     The lock is tried without waiting (first at once) and kept once taken, so the job
     runs in one process at a time; another takes over within one period of the leader's
-    end. Errors are logged, not fatal. The caller releases the lock. Setting ``wake``
-    starts the next round at once.
+    end (``idle_every``, when given, is the period of a process that does not lead: on
+    PostgreSQL each of its tries opens a connection). Errors are logged, not fatal. The
+    caller releases the lock. Setting ``wake`` starts the next round at once.
     """
     leading: bool | None = None  # not known before the first try
     while True:
@@ -194,11 +197,12 @@ async def lead(
             raise
         except Exception:
             leader_log.exception("jobs: %r failed", lock.name)
+        period = every if leading or idle_every is None else idle_every
         if wake is None:
-            await asyncio.sleep(every)
+            await asyncio.sleep(period)
             continue
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), every)
+            await asyncio.wait_for(wake.wait(), period)
         wake.clear()
 
 
@@ -251,7 +255,8 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
 
     One process across the store applies it at a time (``publish.RELATED_JOB``), so the
     ranking's index lives in that process only; a publish in this process wakes the loop,
-    one in another process is seen at the next round, within ``every`` seconds.
+    one in another process is seen at the next round, within ``every`` seconds. Another
+    process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end.
     """
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -266,7 +271,7 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
         store.job_lock(publishing.RELATED_JOB) as lock,
         publishing.applied_in_background(store, woken),
     ):
-        await lead(lock, every, apply, wake)
+        await lead(lock, every, apply, wake, idle_every=max(every, RELATED_TAKEOVER_SECONDS))
 
 
 async def weather_forever(

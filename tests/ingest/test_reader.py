@@ -6,6 +6,8 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
@@ -40,8 +42,8 @@ def test_a_worker_process_reads_exactly_what_this_process_reads() -> None:
     assert there == here
     [item] = there.parsed.items
     assert item.article.headline == "Ceasefire talks resume in Geneva"
-    [mark] = there.fingerprints
-    assert mark is not None and len(mark.keys) > 0
+    [mark] = there.marks
+    assert mark is not None and len(mark[1]) > 0
 
 
 def test_a_document_that_is_no_feed_fails_with_its_reason_across_the_process() -> None:
@@ -99,3 +101,13 @@ def test_a_poll_with_a_reader_process_stores_one_story_from_three_services(
     assert sum(r.created for r in reports) == 1
     assert sum(r.alternates for r in reports) == 2
     assert [r.status for r in reports] == ["ok"] * 3
+
+
+def test_a_reader_process_does_not_load_the_store() -> None:
+    """What a reader process imports: the parsers and the fingerprint, not SQLAlchemy."""
+    code = (
+        "import sys; from dateline.ingest.reader import _warm; _warm(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

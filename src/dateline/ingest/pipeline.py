@@ -55,7 +55,7 @@ from dateline.ingest.blocks import html_to_blocks
 from dateline.ingest.fetch import Fetcher, FetchError
 from dateline.ingest.formats.syndication import FeedItem
 from dateline.ingest.formats.webpage import extract_main_html
-from dateline.ingest.reader import FeedReader, article_fingerprint
+from dateline.ingest.reader import FeedReader, Mark, article_mark
 from dateline.ingest.structure import recognize
 from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
 from dateline.model.feed_source import backoff
@@ -208,7 +208,7 @@ async def poll_source(
     report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
     sections: dict[str, Section | None] = {}
     waiting: list[tuple[FeedItem, Fingerprint | None]] = []  # to store together
-    for item, mark in zip(parsed.items, read.fingerprints, strict=True):
+    for item, mark in zip(parsed.items, read.marks, strict=True):
         if source.full_text and item.summary_only and item.article.canonical_url:
             # what came before is stored before this item waits on the network
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
@@ -216,10 +216,10 @@ async def poll_source(
             article = await asyncio.to_thread(_in_section, store, source, item, sections, report)
             if article is not None:
                 article = await _with_full_text(fetcher, article, report)
-                incoming = [Incoming(article, article_fingerprint(article))]
+                incoming = [Incoming(article, _fingerprint(article_mark(article)))]
                 await asyncio.to_thread(_take_articles, store, source, incoming, report)
             continue
-        waiting.append((item, mark))
+        waiting.append((item, _fingerprint(mark)))
         if len(waiting) >= BATCH_ITEMS:
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
             waiting = []
@@ -321,6 +321,10 @@ def _take_articles(
                 report.alternates += 1
             else:
                 report.unchanged += 1
+
+
+def _fingerprint(mark: Mark | None) -> Fingerprint | None:
+    return Fingerprint(mark[0], mark[1]) if mark is not None else None
 
 
 def _refresh_if_published(store: Store, article_id: int, report: PollReport) -> None:

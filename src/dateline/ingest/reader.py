@@ -28,9 +28,11 @@ from types import TracebackType
 from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
 from dateline.model import Article
 from dateline.related.duplicates import fingerprint
-from dateline.store import Fingerprint
 
 log = logging.getLogger("dateline.ingest")
+
+# an item's MinHash fingerprint: its signature and its band keys (``duplicates.fingerprint``)
+Mark = tuple[bytes, tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +40,22 @@ class ReadFeed:
     """A parsed feed and the fingerprint of each of its items, in the items' order."""
 
     parsed: ParsedFeed
-    fingerprints: tuple[Fingerprint | None, ...]
+    marks: tuple[Mark | None, ...]
 
 
-def article_fingerprint(article: Article) -> Fingerprint | None:
+def article_mark(article: Article) -> Mark | None:
     """The MinHash fingerprint of the article's deck and body text (``None``: too short)."""
-    mark = fingerprint(f"{article.deck}\n{article.plain_text}")
-    return Fingerprint(mark[0], mark[1]) if mark is not None else None
+    return fingerprint(f"{article.deck}\n{article.plain_text}")
 
 
 def read_feed(data: bytes, url: str, content_type: str, section: str) -> ReadFeed:
-    """Parse a fetched document and fingerprint its items (pure: runs in any process)."""
+    """Parse a fetched document and fingerprint its items (pure: runs in any process).
+
+    Nothing of the store is imported here: a reader process stays small (about 100 MB,
+    most of it numpy and the MinHash library; the store would add 36 MB).
+    """
     parsed = parse_feed(data, url=url, content_type=content_type, section=section)
-    return ReadFeed(parsed, tuple(article_fingerprint(i.article) for i in parsed.items))
+    return ReadFeed(parsed, tuple(article_mark(i.article) for i in parsed.items))
 
 
 def _warm() -> None:
