@@ -107,3 +107,29 @@ def test_a_weather_observation_fetched_again_unchanged_purges_nothing(store: Sto
         assert set(heard(feed)) == {PagePurge(Scope.WEATHER)}
     finally:
         feed.close()
+
+
+def test_a_change_to_what_every_page_shows_purges_every_page(store: Store) -> None:
+    """The navigation (sections, their order) and an author's biography (migration 0010)."""
+    ids = build_fixture_newsroom(store)
+    feed = store.purge_feed()
+    try:
+        store.save_section(Section("science", "Science", 9))
+        assert set(heard(feed)) == {PagePurge(Scope.ALL)}
+
+        world = store.section("world")
+        assert world is not None
+        store.save_section(replace(world, position=world.position + 10))
+        assert set(heard(feed)) == {PagePurge(Scope.ALL)}
+
+        store.save_section(replace(world, position=world.position + 10))  # no change
+        assert heard(feed, within=0.3) == []
+
+        article = store.article(ids[0])
+        assert article is not None and article.bylines
+        author = replace(article.bylines[0], bio="Covers the courts.")
+        later = (article.version_at or datetime.now(UTC)) + timedelta(minutes=1)
+        store.save_articles([replace(article, bylines=(author,), version_at=later)])
+        assert PagePurge(Scope.ALL) in heard(feed)
+    finally:
+        feed.close()
