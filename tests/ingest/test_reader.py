@@ -74,6 +74,18 @@ def test_a_killed_worker_fails_one_read_and_the_next_read_starts_a_new_one() -> 
     assert second.parsed.items[0].article.headline == "Ceasefire talks resume in Geneva"
 
 
+def test_feeds_read_at_once_by_a_new_reader_start_one_worker() -> None:
+    async def go() -> tuple[int, list[ReadFeed]]:
+        async with FeedReader(1) as reader:
+            reads = [reader.read(WIRE, url=URL, content_type="", section="news") for _ in range(5)]
+            done = await asyncio.gather(*reads)
+            return len(multiprocessing.active_children()), done
+
+    workers, done = asyncio.run(go())
+    assert workers == 1
+    assert len({d.parsed.items[0].article.uid for d in done}) == 1
+
+
 def test_the_reader_leaves_no_process_behind() -> None:
     read_in(2, WIRE)
     assert multiprocessing.active_children() == []

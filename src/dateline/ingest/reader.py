@@ -9,10 +9,10 @@ second core, and a feed that takes long to parse never stalls the event loop. Wi
 
 The workers are started with ``spawn`` (a fresh interpreter: the polling process has
 threads and an event loop, which ``fork`` would copy mid-flight) and import the parsing
-code once, when the reader opens. What crosses between the processes is the fetched
-body and the parsed items (frozen model objects), pickled. A worker that dies (killed,
-out of memory) fails only the feeds it was reading: the pool is replaced and the next
-feed is read by a new one.
+code once, when the first feed is read (or on ``start()``). What crosses between the
+processes is the fetched body and the parsed items (frozen model objects), pickled. A
+worker that dies (killed, out of memory) fails only the feeds it was reading: the pool
+is replaced and the next feed is read by a new one.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ class FeedReader:
             raise ValueError("processes must be 0 or more")
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._starting = asyncio.Lock()  # feeds read at once start one pool, not several
 
     def _start(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(
@@ -91,8 +92,14 @@ class FeedReader:
 
     async def start(self) -> None:
         """Start the worker processes now rather than on the first feed read."""
-        if self.processes and self._pool is None:
-            self._pool = await asyncio.to_thread(self._start)
+        if self.processes:
+            await self._started()
+
+    async def _started(self) -> ProcessPoolExecutor:
+        async with self._starting:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._start)
+            return self._pool
 
     async def __aenter__(self) -> FeedReader:
         return self
@@ -119,9 +126,7 @@ class FeedReader:
         """
         if self.processes == 0:
             return await asyncio.to_thread(read_feed, data, url, content_type, section)
-        if self._pool is None:
-            self._pool = await asyncio.to_thread(self._start)
-        pool = self._pool
+        pool = await self._started()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(pool, read_feed, data, url, content_type, section)
