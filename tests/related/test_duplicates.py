@@ -15,6 +15,7 @@ from dateline.related.duplicates import (
     _hash,
     shingles,
     signature,
+    sketch,
 )
 
 WORDS = [f"word{i}" for i in range(5000)]
@@ -97,3 +98,24 @@ def test_signatures_are_datasketchs_minhash_values() -> None:
         assert grams and np.array_equal(signature(grams), reference.hashvalues)
     untouched = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash).hashvalues
     assert np.array_equal(signature([]), untouched)
+
+
+def test_linking_all_at_once_finds_the_links_adding_one_by_one_finds() -> None:
+    rng = random.Random(13)
+    texts: list[str] = []
+    for _ in range(40):
+        original = story(rng)
+        texts.append(" ".join(original))
+        for start in range(rng.randrange(3)):  # copies edited in different places
+            texts.append(" ".join(edited(original, 20 * start, 20 * start + 60, rng)))
+    texts.append("too short to judge")
+    one_by_one, at_once = DuplicateIndex(), DuplicateIndex()
+    for doc_id, text in enumerate(texts):
+        one_by_one.add(doc_id, text)
+        at_once.insert(doc_id, sketch(text), link=False)
+    at_once.link_all()
+    assert any(one_by_one.copies(i) for i in range(len(texts)))
+    for doc_id in range(len(texts)):
+        assert at_once.copies(doc_id) == one_by_one.copies(doc_id)
+    at_once.add(len(texts), texts[0])  # and it goes on one by one afterwards
+    assert 0 in at_once.copies(len(texts))

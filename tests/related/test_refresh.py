@@ -153,3 +153,28 @@ def test_rebuild_resumes_after_an_interruption(newsroom: tuple[Store, list[int]]
     assert store.job_state(refresh.REBUILD_JOB) is None
     written, skipped = refresh.rebuild(store, batch=2)
     assert (written, skipped) == (5, 0)
+
+
+def test_a_rebuild_in_worker_processes_writes_the_same_lists(
+    newsroom: tuple[Store, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dateline.related import scoring
+
+    store, ids = newsroom
+    section = store.section("local")
+    assert section is not None
+    more = save(store, section, STORIES, start=10)  # a second copy of each, and the rest
+    publish.publish(store, more, NOW)
+    everything = sorted([*ids, *more])
+    refresh.rebuild(store, restart=True)
+    serial = {i: store.related_links(i, limit=5) for i in everything}
+    monkeypatch.setattr(scoring, "SETTLE_BLOCK", 2)  # several blocks: the workers share them
+
+    def stop_after_first_batch(n: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # interrupted with workers running: they stop
+        refresh.rebuild(store, progress=stop_after_first_batch, batch=2, workers=2)
+    written, skipped = refresh.rebuild(store, batch=3, workers=2)
+    assert (written, skipped) == (len(everything) - 2, 2)
+    assert {i: store.related_links(i, limit=5) for i in everything} == serial

@@ -88,3 +88,18 @@ def test_new_articles_and_new_copies_follow_the_rule_too(corpus: Corpus) -> None
             broken.append(describe(doc.id, listed, copy_of))
     assert any(i.copy_of is not None for i in corpus.fresh)
     assert not broken, f"{len(broken)} lists break the copies rule:\n" + "\n".join(broken[:10])
+
+
+def test_a_parallel_build_and_rebuild_give_the_same_lists(
+    corpus: Corpus, index: RelatedIndex
+) -> None:
+    """Worker processes (the rebuild's path) change nothing: the same copy links (linked
+    all at once), the same lists (searches and lists computed block by block in forks)."""
+    documents = corpus.documents()
+    parallel = RelatedIndex(documents, workers=2)
+    ids = index.ids()
+    assert parallel.ids() == ids
+    assert all(parallel.near_duplicates(i) == index.near_duplicates(i) for i in ids)
+    serial = RelatedIndex(documents).similar_many(ids, LIST_LENGTH)
+    assert parallel.similar_many(ids, LIST_LENGTH, workers=2) == serial
+    assert serial == {i: index.similar(i, LIST_LENGTH) for i in ids}

@@ -37,6 +37,7 @@ MIN_WORDS = 12
 MAX_GROUP = 64  # articles in one group of copies, the article included
 MERGE_MIN = 256  # rows written since the last sort, scanned in full, before sorting again
 MERGE_SHARE = 0.05
+LINK_BATCH = 65536  # candidate pairs whose signatures ``link_all`` compares at once
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -91,6 +92,22 @@ def band_keys(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
         for b in range(BANDS)
     ]
     return np.asarray(keys, dtype=np.uint64)
+
+
+Sketch = tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64]]
+
+
+def sketch(text: str) -> Sketch | None:
+    """A text's MinHash signature and band keys, or ``None`` when it is too short to judge.
+
+    The costly part of ``DuplicateIndex.add``, independent of the index: a bulk build may
+    compute sketches in other processes and ``insert`` them in order.
+    """
+    grams = shingles(text)
+    if not grams:
+        return None
+    values = signature(grams)
+    return values, band_keys(values)
 
 
 def fingerprint(text: str) -> tuple[bytes, tuple[int, ...]] | None:
@@ -148,27 +165,81 @@ class DuplicateIndex:
 
     def add(self, doc_id: int, text: str) -> None:
         """Index ``doc_id`` (replacing an earlier version) and link it to its copies."""
+        self.insert(doc_id, sketch(text))
+
+    def insert(self, doc_id: int, sketched: Sketch | None, link: bool = True) -> None:
+        """``add`` with the text's ``sketch`` computed beforehand (possibly elsewhere).
+
+        Without ``link`` the article is only stored: ``link_all`` links it, with every
+        other article stored so, when they are all in (a bulk build); until then its
+        copies are not known.
+        """
         self.remove(doc_id)
-        grams = shingles(text)
-        if not grams:
+        if sketched is None:
             return
-        values = signature(grams)
-        keys = band_keys(values)
-        hits = self._candidates(keys)
-        if len(hits):
-            agree = (self._signatures[hits] == values).mean(axis=1)
-            for row in hits[agree >= THRESHOLD]:
-                other = int(self._owners[row])
-                self._copies.setdefault(doc_id, set()).add(other)
-                self._copies.setdefault(other, set()).add(doc_id)
+        values, keys = sketched
+        if link:
+            hits = self._candidates(keys)
+            if len(hits):
+                agree = (self._signatures[hits] == values).mean(axis=1)
+                for row in hits[agree >= THRESHOLD]:
+                    other = int(self._owners[row])
+                    self._copies.setdefault(doc_id, set()).add(other)
+                    self._copies.setdefault(other, set()).add(doc_id)
         row = self._slot()
         self._signatures[row] = values
         self._bands[row] = keys
         self._owners[row] = doc_id
         self._row[doc_id] = row
-        self._recent.append(row)
-        if len(self._recent) > max(MERGE_MIN, MERGE_SHARE * len(self._row)):
-            self._merge()
+        if link:
+            self._recent.append(row)
+            if len(self._recent) > max(MERGE_MIN, MERGE_SHARE * len(self._row)):
+                self._merge()
+
+    def link_all(self) -> None:
+        """Link every two stored articles that ``add`` would link, all at once.
+
+        Two rows are candidates when they have the same key in the same band, and copies
+        when their signatures agree on at least ``THRESHOLD`` of the values: the pairs
+        ``add`` finds one article at a time, found here from one sort of every band key.
+        """
+        used = len(self._row) + len(self._free)
+        rows = np.flatnonzero(self._owners[:used] >= 0)
+        keys = self._bands[rows].ravel()
+        bands = np.tile(np.arange(BANDS, dtype=np.int64), len(rows))
+        order = np.lexsort((bands, keys))
+        keys, bands = keys[order], bands[order]
+        owners = np.repeat(rows, BANDS)[order]
+        # runs of entries with one key in one band: [starts[k], stops[k]] inclusive
+        edges = np.diff(
+            np.concatenate([[0], (keys[1:] == keys[:-1]) & (bands[1:] == bands[:-1]), [0]]).astype(
+                np.int8
+            )
+        )
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        two = stops - starts == 1  # most runs are a pair
+        firsts: list[Any] = [np.minimum(owners[starts[two]], owners[stops[two]])]
+        seconds: list[Any] = [np.maximum(owners[starts[two]], owners[stops[two]])]
+        for start, stop in zip(starts[~two].tolist(), stops[~two].tolist(), strict=True):
+            members = np.sort(owners[start : stop + 1])
+            i, j = np.triu_indices(len(members), 1)
+            firsts.append(members[i])
+            seconds.append(members[j])
+        self._copies = {}
+        if sum(len(f) for f in firsts):
+            pairs = np.unique(
+                np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1), axis=0
+            )
+            for lo in range(0, len(pairs), LINK_BATCH):
+                batch = pairs[lo : lo + LINK_BATCH]
+                agree = (self._signatures[batch[:, 0]] == self._signatures[batch[:, 1]]).mean(
+                    axis=1
+                )
+                for a, b in batch[agree >= THRESHOLD].tolist():
+                    x, y = int(self._owners[a]), int(self._owners[b])
+                    self._copies.setdefault(x, set()).add(y)
+                    self._copies.setdefault(y, set()).add(x)
+        self._merge()
 
     def _merge(self) -> None:
         """Sort every band's keys of the rows in use (the lookup's main part)."""

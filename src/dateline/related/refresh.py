@@ -12,6 +12,7 @@ fills the remaining slots. Overrides live in the store, so they survive recomput
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,6 +25,7 @@ from dateline.store import CorpusEntry, Store
 LIST_LENGTH = 5
 NEIGHBOURS = 10
 REBUILD_JOB = "related-rebuild"
+MAX_WORKERS = 4
 PINNED = {"pinned": 1.0}
 
 _indexes: weakref.WeakKeyDictionary[Store, RelatedIndex] = weakref.WeakKeyDictionary()
@@ -66,6 +68,11 @@ def index_for(store: Store) -> RelatedIndex:
         return index
 
 
+def default_workers() -> int:
+    """Processes for a rebuild: the CPUs this process may use, at most ``MAX_WORKERS``."""
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
 def forget(store: Store) -> None:
     """Drop this process's index over ``store`` (the next use rebuilds it)."""
     with _lock:
@@ -95,16 +102,21 @@ def _lists(store: Store, index: RelatedIndex, ids: Sequence[int]) -> dict[int, l
 
 
 def _bulk_lists(
-    store: Store, index: RelatedIndex, ids: Sequence[int], length: int = LIST_LENGTH
+    store: Store,
+    index: RelatedIndex,
+    ids: Sequence[int],
+    length: int = LIST_LENGTH,
+    ranked: Mapping[int, list[Scored]] | None = None,
 ) -> dict[int, list[Entry]]:
     """The lists of many articles at once, through the ranking's batched path.
 
     Articles with editors' overrides go through ``final_list``; the others take the
-    ranking's list as it is.
+    ranking's list as it is (from ``ranked`` when given: ``similar_many``'s lists).
     """
     overrides = store.related_overrides(list(ids))
     plain = [i for i in ids if i in index and overrides[i] == ([], set())]
-    ranked = index.similar_many(plain, length)
+    if ranked is None:
+        ranked = index.similar_many(plain, length)
     lists: dict[int, list[Entry]] = {
         i: [(s.id, s.score, s.reasons) for s in ranked[i]] for i in plain
     }
@@ -152,15 +164,17 @@ def rebuild(
     batch: int = 2000,
     restart: bool = False,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    workers: int = 1,
 ) -> tuple[int, int]:
     """Recompute every published article's list, resumably.
 
     Progress is saved after each batch; an interrupted rebuild resumes after the last
     saved article unless ``restart``. Returns (lists written now, articles skipped as
-    already done).
+    already done). With ``workers`` > 1 the index is built and the lists are computed
+    by that many forked processes (the same lists).
     """
     with _lock:
-        return _rebuild(store, progress, batch, restart, now)
+        return _rebuild(store, progress, batch, restart, now, workers)
 
 
 def _rebuild(
@@ -169,25 +183,36 @@ def _rebuild(
     batch: int,
     restart: bool,
     now: Callable[[], datetime],
+    workers: int = 1,
 ) -> tuple[int, int]:
     if restart:
         store.clear_job_state(REBUILD_JOB)
     state = store.job_state(REBUILD_JOB) or {}
     after = int(state.get("after", 0))
     forget(store)
-    index = index_for(store)
+    index = RelatedIndex((document_for(e) for e in store.published_corpus()), workers=workers)
+    _indexes[store] = index
     ids = sorted(index.ids())
     todo = [i for i in ids if i > after]
     skipped = len(ids) - len(todo)
     if progress is not None and skipped:
         progress(skipped)
     written = 0
-    for start in range(0, len(todo), batch):
-        chunk = todo[start : start + batch]
-        store.replace_related(_bulk_lists(store, index, chunk))
-        store.save_job_state(REBUILD_JOB, {"after": chunk[-1]}, now())
-        written += len(chunk)
-        if progress is not None:
-            progress(len(chunk))
+    # every list in one pass of the ranking (its searches shared), stored batch by batch
+    blocks = index.similar_blocks(todo, LIST_LENGTH, workers)
+    ranked: dict[int, list[Scored]] = {}
+    try:
+        for start in range(0, len(todo), batch):
+            chunk = todo[start : start + batch]
+            while chunk[-1] not in ranked:
+                ranked.update(next(blocks))
+            mine = {i: ranked.pop(i) for i in chunk}
+            store.replace_related(_bulk_lists(store, index, chunk, ranked=mine))
+            store.save_job_state(REBUILD_JOB, {"after": chunk[-1]}, now())
+            written += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+    finally:
+        blocks.close()  # stops its worker processes, if any are left
     store.clear_job_state(REBUILD_JOB)
     return written, skipped

@@ -29,6 +29,12 @@ DEAD_SHARE = 0.2
 SEARCH_BLOCK = 64  # queries per sparse product: bounds the product's transient memory
 
 
+def term_weights(counts: Counter[str]) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """A document's terms and their sublinear weights before IDF (``1 + log(count)``)."""
+    weights = np.asarray([1.0 + math.log(c) for c in counts.values()], dtype=np.float32)
+    return list(counts), weights
+
+
 class TermSpace:
     """Documents as sparse term vectors; ``rows`` maps a document id to its vector."""
 
@@ -51,21 +57,25 @@ class TermSpace:
     # changes
     def add(self, doc_id: int, counts: Counter[str]) -> None:
         """Insert (or replace) the document with these weighted term counts."""
+        self.add_terms(doc_id, *term_weights(counts))
+
+    def add_terms(self, doc_id: int, terms: list[str], weights: npt.NDArray[np.float32]) -> None:
+        """``add`` with the counts already turned into ``term_weights``."""
         if doc_id in self.rows:
             self.remove(doc_id)
-        cols: list[int] = []
-        for term in counts:
-            col = self.vocab.get(term)
-            if col is None:
-                col = self.vocab[term] = len(self.vocab)
-            cols.append(col)
-        if len(self.vocab) > len(self._df):
-            grown = np.zeros(max(len(self.vocab), 2 * len(self._df)), dtype=np.int64)
+        vocab = self.vocab
+        found: list[int | None] = list(map(vocab.get, terms))
+        if None in found:  # new terms get the next columns, in the document's order
+            for i, col in enumerate(found):
+                if col is None:
+                    found[i] = vocab[terms[i]] = len(vocab)
+        cols = np.asarray(found, dtype=np.int32)
+        if len(vocab) > len(self._df):
+            grown = np.zeros(max(len(vocab), 2 * len(self._df)), dtype=np.int64)
             grown[: len(self._df)] = self._df
             self._df = grown
-        order = np.argsort(np.asarray(cols, dtype=np.int32), kind="stable")
-        col_array = np.asarray(cols, dtype=np.int32)[order]
-        weights = np.asarray([1.0 + math.log(c) for c in counts.values()], dtype=np.float32)
+        order = np.argsort(cols, kind="stable")
+        col_array = cols[order]
         self.rows[doc_id] = (col_array, weights[order])
         self._df[col_array] += 1
         self._idf = None
@@ -81,6 +91,7 @@ class TermSpace:
         main = self._main_row.pop(doc_id, None)
         if main is not None:
             self._alive[main] = False
+            self._main_ids[main] = -1  # a dead row's hits are dropped by search
             self._dead += 1
         else:
             self._delta.remove(doc_id)
@@ -136,7 +147,16 @@ class TermSpace:
         rows = self.matrix(universe)
         a = np.fromiter((position[d] for d in left), dtype=np.int64, count=len(left))
         b = np.fromiter((position[d] for d in right), dtype=np.int64, count=len(right))
-        return np.asarray(rows[a].multiply(rows[b]).sum(axis=1), dtype=np.float64).ravel()
+        return row_dots(rows, a, b)
+
+    def prepare(self) -> None:
+        """Compute now what the next query would compute lazily (the IDF, the main part and
+        the stacked delta), so that processes forked afterwards share it."""
+        self.idf()
+        if self.rows:
+            self._refresh_main()
+            if self._delta:
+                self._delta_part()
 
     # candidates
     def _refresh_main(self) -> None:
@@ -200,7 +220,7 @@ class TermSpace:
         found: list[tuple[IntArray, FloatArray]] = []
         delta = self._delta_part() if self._delta else None
         delta_ids = np.asarray(self._delta, dtype=np.int64)
-        main_ids = np.where(self._alive, self._main_ids, -1)
+        main_ids = self._main_ids  # -1 where the document was removed
         for start in range(0, len(doc_ids), SEARCH_BLOCK):
             block_ids = doc_ids[start : start + SEARCH_BLOCK]
             block = self._queries(block_ids, query_terms)
@@ -252,3 +272,45 @@ class TermSpace:
         if doc_id not in self.rows:
             return []
         return [int(i) for i in self.search([doc_id], limit, query_terms)[0][0]]
+
+
+ROW_DOTS_DIRECT = 1 << 16  # entries of the left rows up to which ``row_dots`` matches keys
+
+
+def row_dots(rows: Any, a: IntArray, b: IntArray) -> FloatArray:
+    """``rows[a[i]] · rows[b[i]]`` for each ``i`` (``rows``: csr, sorted indices).
+
+    Each pair's products over the two rows' shared columns are added one after another
+    in column order, so every pair's value is the same bit for bit whatever else is
+    asked and whichever way it is computed: few pairs by matching (pair, column) keys
+    with numpy (no sparse matrices built), many through scipy's elementwise product.
+    (scipy's own row sum adds in another order: it may differ in the last bit.)
+    """
+    indptr = rows.indptr
+    sizes_a = indptr[a + 1] - indptr[a]
+    if int(sizes_a.sum()) > ROW_DOTS_DIRECT:
+        products = sp.csr_matrix(rows[a].multiply(rows[b]))
+        owner = np.repeat(np.arange(len(a)), np.diff(products.indptr))
+        summed = np.bincount(owner, weights=products.data, minlength=len(a))
+        return np.asarray(summed, dtype=np.float64)
+    owner_a, pos_a = _spans(indptr, a, sizes_a)
+    owner_b, pos_b = _spans(indptr, b, indptr[b + 1] - indptr[b])
+    if not len(pos_a) or not len(pos_b):
+        return np.zeros(len(a))
+    width = np.int64(rows.shape[1])
+    key_a = owner_a * width + rows.indices[pos_a]
+    key_b = owner_b * width + rows.indices[pos_b]
+    at = np.minimum(np.searchsorted(key_b, key_a), len(key_b) - 1)
+    hit = key_b[at] == key_a
+    shared = rows.data[pos_a[hit]] * rows.data[pos_b[at[hit]]]
+    result = np.bincount(owner_a[hit], weights=shared, minlength=len(a))
+    return np.asarray(result, dtype=np.float64)
+
+
+def _spans(indptr: Any, which: IntArray, sizes: Any) -> tuple[IntArray, IntArray]:
+    """For the rows ``which`` of a csr matrix: each entry's owner (index into ``which``)
+    and position in the matrix's arrays, row after row."""
+    owner = np.repeat(np.arange(len(which), dtype=np.int64), sizes)
+    starts = indptr[which].astype(np.int64) - (np.cumsum(sizes) - sizes)
+    positions: IntArray = np.arange(len(owner), dtype=np.int64) + starts[owner]
+    return owner, positions

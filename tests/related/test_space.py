@@ -1,0 +1,52 @@
+"""The vector space's exact products: the same bits whichever way they are computed."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import scipy.sparse as sp
+
+from dateline.related import space
+from dateline.related.scoring import _pool_grams
+from dateline.related.space import row_dots
+
+
+def random_rows(seed: int, rows: int = 60, width: int = 400) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    dense = rng.random((rows, width)) * (rng.random((rows, width)) < 0.08)
+    dense[3] = 0.0  # an empty row
+    matrix = sp.csr_matrix(dense)
+    matrix.sort_indices()
+    return matrix
+
+
+def test_row_dots_are_the_elementwise_products_summed_bit_for_bit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rows = random_rows(1)
+    rng = np.random.default_rng(2)
+    a = rng.integers(0, rows.shape[0], 500)
+    b = rng.integers(0, rows.shape[0], 500)
+    products = sp.csr_matrix(rows[a].multiply(rows[b]))
+    reference = np.array(  # each pair's products summed one after another, in column order
+        [sum(products.data[lo:hi].tolist(), 0.0) for lo, hi in itertools.pairwise(products.indptr)]
+    )
+    direct = row_dots(rows, a, b)  # few entries: matched with numpy
+    monkeypatch.setattr(space, "ROW_DOTS_DIRECT", 0)
+    through_scipy = row_dots(rows, a, b)
+    assert np.array_equal(direct, reference)
+    assert np.array_equal(through_scipy, reference)
+    assert np.array_equal(row_dots(rows, a[:0], b[:0]), np.zeros(0))
+
+
+def test_pool_grams_are_each_groups_own_product() -> None:
+    rows = random_rows(3, rows=90)
+    sizes = [20, 7, 1, 15, 20, 27]
+    grams = _pool_grams(rows, sizes)
+    start = 0
+    for group, size in enumerate(sizes):
+        part = rows[start : start + size]
+        expected = (part @ part.T).toarray()
+        assert np.array_equal(grams[group, :size, :size], expected)
+        assert not grams[group, size:, :].any() and not grams[group, :, size:].any()
+        start += size
+    assert _pool_grams(rows, []).shape == (0, 0, 0)
