@@ -139,13 +139,14 @@ http {{
 """
 
 
-def start_b0(running: Servers, base: Path, path: str, body: bytes, workers: int) -> Server:
-    """nginx serving ``body`` at ``path`` as a static file."""
+def start_b0(running: Servers, base: Path, files: dict[str, bytes], workers: int) -> Server:
+    """nginx serving each body of ``files`` at its path as a static file."""
     prefix = base / "nginx"
     www = prefix / "www"
-    page = www / path.lstrip("/")
-    page.parent.mkdir(parents=True)
-    page.write_bytes(body)
+    for path, body in files.items():
+        page = www / path.lstrip("/")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_bytes(body)
     conf = prefix / "nginx.conf"
     port = free_port()
     conf.write_text(nginx_conf(prefix, www, port, workers))
@@ -412,16 +413,21 @@ def bench_sqlite(
             running, "dateline", cached_env, args, article.path
         )
         body = check_page(cached, article.path, article.headline)
-        b0 = start_b0(running, base, article.path, body, args.workers)
+        feed = check_page(cached, paths["rss"])
+        b0 = start_b0(running, base, {article.path: body, paths["rss"]: feed}, args.workers)
         wait_ready(b0, article.path)
-        if check_page(b0, article.path) != body:
-            raise CheckFailed("nginx does not serve the bytes of dateline's article page")
-        measured = {name: Measured() for name in ("B0", *PAGES)}
-        urls = {"B0": f"http://127.0.0.1:{b0.port}{article.path}"}
+        if check_page(b0, article.path) != body or check_page(b0, paths["rss"]) != feed:
+            raise CheckFailed("nginx does not serve the bytes of dateline's article and feed")
+        measured = {name: Measured() for name in ("B0", "B0 rss", *PAGES)}
+        urls = {
+            "B0": f"http://127.0.0.1:{b0.port}{article.path}",
+            "B0 rss": f"http://127.0.0.1:{b0.port}{paths['rss']}",
+        }
         for name, path in paths.items():
             measured[name].page_bytes = len(check_page(cached, path))
             urls[name] = f"http://127.0.0.1:{cached.port}{path}"
         measured["B0"].page_bytes = len(body)
+        measured["B0 rss"].page_bytes = len(feed)
         log("[sqlite] a, c: cached pages and B0")
         load_in_turn(urls, args, "cached", measured)
         check_page(cached, article.path, article.headline)
@@ -456,6 +462,9 @@ def bench_sqlite(
     out["cached"] = {
         "pages": cached_pages,
         "ratio_to_B0": round(rps["article"] / rps["B0"], 3),
+        # the feed is several times the article's size: nginx serving its bytes says
+        # what the same machine can do for it
+        "rss_ratio_to_B0_rss": round(rps["rss"] / rps["B0 rss"], 3),
         "ratio_to_article": {n: round(rps[n] / rps["article"], 3) for n in PAGES[1:]},
     }
     out["uncached"] = {
@@ -553,6 +562,10 @@ def print_table(report: dict[str, Any]) -> None:
     print(
         "ratio to the cached article page: "
         + ", ".join(f"{n} {r:.2f}" for n, r in sqlite["cached"]["ratio_to_article"].items())
+    )
+    print(
+        "ratio cached /rss.xml / B0 serving the same feed bytes (req/s): "
+        f"{sqlite['cached']['rss_ratio_to_B0_rss']:.2f}"
     )
     print("\nb. article page, page cache off (DATELINE_PAGE_CACHE=0), against B2, SQLite")
     print_summaries(sqlite["uncached"]["servers"])
