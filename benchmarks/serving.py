@@ -157,21 +157,33 @@ def start_b0(running: Servers, base: Path, files: dict[str, bytes], workers: int
 # -- memory ------------------------------------------------------------------------------
 
 
+def _related_process(pid: int) -> bool:
+    """Whether ``pid`` is the ``dateline worker --only related`` that ``serve`` runs."""
+    return "worker --only related" in command_line(pid)
+
+
 def memory(server: Server) -> dict[str, Any]:
-    """VmRSS of the server's processes; its workers are its children, or itself alone."""
+    """VmRSS of the server's processes; its workers are its children, or itself alone.
+
+    The related-list process ``dateline serve`` runs beside its workers (it holds the
+    ranking's index once a publish has needed it) is reported on its own."""
     tree = process_tree(server.process.pid)
     children = [
         pid
         for pid in tree[1:]
-        if "resource_tracker" not in command_line(pid) and rss_mb(pid) is not None
+        if "resource_tracker" not in command_line(pid)
+        and not _related_process(pid)
+        and rss_mb(pid) is not None
     ]
     workers = children or tree[:1]
     rss = [v for v in (rss_mb(pid) for pid in workers) if v is not None]
-    log(f"  {server.name}: VmRSS of its workers {rss} MiB")
+    related = [v for v in (rss_mb(p) for p in tree if _related_process(p)) if v is not None]
+    log(f"  {server.name}: VmRSS of its workers {rss} MiB, of its related process {related}")
     return {
         "processes": {str(pid): rss_mb(pid) for pid in tree},
         "worker_rss_mb": rss,
         "max_worker_rss_mb": max(rss) if rss else None,
+        "related_process_rss_mb": related,
         "total_rss_mb": round(sum(v or 0 for v in (rss_mb(pid) for pid in tree)), 1),
     }
 
@@ -581,7 +593,9 @@ def print_table(report: dict[str, Any]) -> None:
     print("\ne. resident memory (VmRSS) per worker after the loads, MiB")
     for result in report["results"]:
         for name, m in result["memory"].items():
-            print(f"  {result['backend']:<10} {name:<20} {m['worker_rss_mb']}")
+            related = m.get("related_process_rss_mb")
+            extra = f"  (its related-list process: {related})" if related else ""
+            print(f"  {result['backend']:<10} {name:<20} {m['worker_rss_mb']}{extra}")
     print("\nf. cold start: launch to first 200 of the article page, s")
     for result in report["results"]:
         for name, seconds in result["cold_start_s"].items():

@@ -20,6 +20,8 @@ from dateline.model.slug import slugify
 from dateline.store import Store, open_store
 from dateline.web.server import DEFAULT_SERVER, SERVERS
 
+WORKER_JOBS = ("ingest", "schedule", "related")
+
 console = Console(stderr=True, soft_wrap=True)
 SETTINGS_HELP = "\b\n" + "\n".join(
     f"{s.env}  (" + ("secret" if s.secret else f"default: {s.default!s:.40}") + ")"
@@ -87,10 +89,12 @@ def cli() -> None:
 def serve(host: str, port: int, workers: int, server: str, access_log: bool) -> None:
     """Serve the site (migrating the database first).
 
-    Each worker process serves requests and runs the background jobs; on one store, from
-    one machine or many, the publishing schedule and the weather refresh run in one
-    process at a time (the others take over when it stops), and each ingest source is
-    polled by one process at a time. The access log is off unless --access-log is given.
+    Each worker process serves requests and runs the background jobs, except the
+    related-list updates, which run in one more process beside them (`dateline worker
+    --only related`). On one store, from one machine or many, the publishing schedule,
+    the related lists and the weather refresh run in one process at a time (the others
+    take over when it stops), and each ingest source is polled by one process at a time.
+    The access log is off unless --access-log is given.
     """
     from dateline.web.server import serve as run_server
 
@@ -702,13 +706,20 @@ def ingest(once: bool, force: bool) -> None:
     type=click.FloatRange(1, 3600),
     help="Seconds between checks for due sources.",
 )
-def worker(every: float) -> None:
+@click.option(
+    "--only",
+    type=click.Choice(WORKER_JOBS),
+    multiple=True,
+    help="Run only this job (repeat for several); all of them by default.",
+)
+def worker(every: float, only: tuple[str, ...]) -> None:
     """Poll ingest sources, run the publishing schedule and update related lists.
 
-    Runs until stopped; `dateline serve` does the same in the background. Any number of
-    workers and servers can share one store: each source is polled by one of them at a
-    time, and the schedule and the related-list updates run in one of them at a time
-    (another takes over when it stops).
+    Runs until stopped; `dateline serve` does the same in the background (and runs
+    `dateline worker --only related` beside its workers). Any number of workers and
+    servers can share one store: each source is polled by one of them at a time, and the
+    schedule and the related-list updates run in one of them at a time (another takes
+    over when it stops).
     """
     import asyncio
 
@@ -719,27 +730,48 @@ def worker(every: float) -> None:
         poll_forever,
         related_forever,
         schedule_forever,
+        until_parent_ends,
     )
 
     settings = load_settings()
     owner = process_owner()
+    jobs = set(only or WORKER_JOBS)
 
     async def run() -> None:
         with opened_store(settings) as store:
             async with ingest_fetcher(settings) as fetcher, ingest_reader(settings) as reader:
-                await asyncio.gather(
-                    poll_forever(
-                        store, fetcher, owner, every, on_report=_print_poll, reader=reader
-                    ),
-                    schedule_forever(store),
-                    related_forever(store),
-                )
+                work = [until_parent_ends()]
+                if "ingest" in jobs:
+                    work.append(
+                        poll_forever(
+                            store, fetcher, owner, every, on_report=_print_poll, reader=reader
+                        )
+                    )
+                if "schedule" in jobs:
+                    work.append(schedule_forever(store))
+                if "related" in jobs:
+                    work.append(related_forever(store))
+                await asyncio.gather(*work)
 
-    click.echo(f"dateline worker {owner}: polling sources every {every:g} s (Ctrl-C stops)")
+    running = ", ".join(j for j in WORKER_JOBS if j in jobs)
+    click.echo(f"dateline worker {owner}: {running} (Ctrl-C stops)")
+    _log_to_console()
     try:
         asyncio.run(run())
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def _log_to_console() -> None:
+    """dateline's own log lines at INFO (which process leads a job, what failed) on stderr,
+    as ``dateline serve`` prints them."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    logger = logging.getLogger("dateline")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 @cli.group()

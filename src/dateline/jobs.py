@@ -52,6 +52,8 @@ from dateline.weather.refresh import Refresher
 
 SCHEDULE = "schedule"
 WEATHER = "weather"
+# set for a worker that ``dateline serve`` starts: the pid of that server
+PARENT_PID = "_DATELINE_PARENT_PID"
 RELATED_EVERY_SECONDS = 1.0  # the leader's look at the queue
 RELATED_TAKEOVER_SECONDS = 5.0  # the others' tries of the lock
 WEATHER_EVERY_SECONDS = 30.0
@@ -272,6 +274,18 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
         publishing.applied_in_background(store, woken),
     ):
         await lead(lock, every, apply, wake, idle_every=max(every, RELATED_TAKEOVER_SECONDS))
+
+
+async def until_parent_ends(every: float = 1.0) -> None:
+    """For a process started by ``dateline serve``: end it (``SystemExit``) once that
+    server has gone, even killed, so it never runs on alone; otherwise return at once."""
+    parent = os.environ.get(PARENT_PID)
+    if not parent:
+        return
+    while os.getppid() == int(parent):
+        await asyncio.sleep(every)
+    leader_log.warning("jobs: the server that started process %d has ended", os.getpid())
+    raise SystemExit(0)
 
 
 async def weather_forever(

@@ -4,6 +4,8 @@ it stops."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +57,42 @@ def test_one_server_computes_the_related_lists_and_another_takes_over(
         applied(store, second)
     finally:
         store.close()
+
+
+def related_children(server: Serve) -> list[int]:
+    """Pids of the ``dateline worker --only related`` processes ``server`` started."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            ppid = next(
+                int(line.split()[1])
+                for line in status.read_text().splitlines()
+                if line.startswith("PPid:")
+            )
+            command = (status.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, StopIteration):
+            continue
+        if ppid == server.process.pid and b"--only" in command and b"related" in command:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_the_related_process_is_started_again_and_never_outlives_its_server(
+    database_url: str, tmp_path: Path, serving: Callable[..., Serve]
+) -> None:
+    store = open_store(database_url)
+    store.close()  # migrated
+    env = dateline_env(tmp_path, database_url, DATELINE_WEATHER_PROVIDER="off", DATELINE_INGEST="0")
+    server = serving(env, tmp_path / "serve.log")
+    wait_for(server.answers, "the server to answer")
+    wait_for(lambda: len(related_children(server)) == 1, "its related process")
+    [first] = related_children(server)
+
+    os.kill(first, signal.SIGKILL)  # killed, as the kernel's OOM killer would
+    wait_for(lambda: related_children(server) not in ([], [first]), "a new related process")
+    [second] = related_children(server)
+    assert "starting it again" in server.log()
+
+    os.kill(server.process.pid, signal.SIGKILL)  # the server itself killed
+    server.process.wait(timeout=10)
+    wait_for(lambda: not Path(f"/proc/{second}").exists(), "the related process to end", 15)

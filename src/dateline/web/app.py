@@ -35,6 +35,7 @@ from dateline.jobs import (
     weather_refresher,
 )
 from dateline.newsroom.schedule import EVERY_SECONDS, run_due
+from dateline.publish import applied_in_background
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
 from dateline.web.caching import CachingMiddleware
@@ -99,9 +100,14 @@ async def start_schedule(store: Store, stack: AsyncExitStack) -> None:
     await start_task(lead(lock, EVERY_SECONDS, lambda: run_schedule(store)), "schedule", stack)
 
 
-async def start_related(store: Store, stack: AsyncExitStack) -> None:
-    """Apply the related-list queue in the background, in one process at a time."""
-    await start_task(related_forever(store), "related", stack)
+async def start_related(store: Store, stack: AsyncExitStack, here: bool) -> None:
+    """Apply the related-list queue in the background, in one process at a time; or,
+    not ``here``, leave it to a process of its own (``dateline serve`` starts one), so
+    that a publish in this worker only queues the update."""
+    if here:
+        await start_task(related_forever(store), "related", stack)
+    else:
+        stack.enter_context(applied_in_background(store, lambda: None))
 
 
 async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) -> None:
@@ -112,7 +118,7 @@ async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) 
 
 
 def create_app(
-    settings: Settings, store: Store | None = None, background: bool = True
+    settings: Settings, store: Store | None = None, background: bool = True, related: bool = True
 ) -> Starlette:
     """A fresh site for ``settings``; pass ``store`` to share one already open.
 
@@ -123,7 +129,9 @@ def create_app(
     go through the page cache (``web.pagecache``) unless ``DATELINE_PAGE_CACHE=0``. With
     several processes on one store, the schedule, the related lists and the weather
     refresh run in one of them at a time (``jobs.lead``) and each ingest source is leased
-    to one of them per poll.
+    to one of them per poll. Without ``related``, the related-list queue is left to a
+    process of its own (``dateline serve`` runs ``dateline worker --only related`` beside
+    its workers, so no worker holds the ranking's index).
     """
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
@@ -141,7 +149,7 @@ def create_app(
                 await start_task(page_cache.keep_in_step(), "page-purges", stack)
             if background:
                 await start_schedule(site_store, stack)
-                await start_related(site_store, stack)
+                await start_related(site_store, stack, here=related)
                 await start_weather(settings, site_store, stack)
                 if settings.ingest:
                     await start_ingest(settings, site_store, stack)

@@ -9,12 +9,15 @@ them, so each worker finds the schema current.
 
 from __future__ import annotations
 
+import os
+
 from starlette.applications import Starlette
 
 from dateline.config import Settings
 from dateline.web.app import create_app
+from dateline.web.server import RELATED_ELSEWHERE
 
 
 def app() -> Starlette:
     """The site for the settings in the environment (proxy headers are read inside it)."""
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), related=os.environ.get(RELATED_ELSEWHERE) != "1")
