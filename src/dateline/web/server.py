@@ -3,10 +3,12 @@
 ``serve`` is what ``dateline serve`` runs once the database is migrated. Each worker
 process imports a factory of ``dateline.web.asgi`` and builds its own site; the server's
 parent process only supervises them, and one more process, ``dateline worker --only
-related``, which applies the related-list queue (``related_process``). Granian is the default: where the server's own cost
-shows (``/robots.txt``, pages from the page cache) it answered 5 to 10 times more requests
-a second than uvicorn with two workers, and on pages rendered per request the two were
-level (docs/benchmarks.md, "Serving: granian or uvicorn").
+related``, which applies the related-list queue (``related_process``).
+
+Granian is the default: where the server's own cost shows (``/robots.txt``, pages from
+the page cache) it answered 5 to 10 times more requests a second than uvicorn with two
+workers, and on pages rendered per request the two were level (docs/benchmarks.md,
+"Serving: granian or uvicorn").
 
 The access log is off unless asked for (a line per request costs throughput, and a proxy
 in front usually keeps one). dateline's own log lines (``dateline.*`` at INFO: which
