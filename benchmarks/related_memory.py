@@ -12,7 +12,8 @@ the benchmark's corpus:
    (``create_app``, no background tasks), VmRSS;
 2. the index built the way ``related.refresh.index_for`` builds it, from a stream of
    documents that are not kept: VmRSS after the build;
-3. each fresh article added and its list asked for (the publish path), then every
+3. each fresh article added and its list asked for (the publish path; the first one
+   settles every neighbourhood of the archive): VmRSS and peak after them; then every
    article's list computed with ``similar_many`` in blocks whose results are dropped (the
    state after a full rebuild: every neighbourhood settled): VmRSS after it;
 4. the process's peak (``VmHWM``) over all of it.
@@ -115,6 +116,10 @@ def measure(path: Path, archive: int, fresh: int) -> dict[str, Any]:
         for doc in read_documents(path, archive, fresh):
             index.add(doc)
             index.similar(doc.id, 5)
+        gc.collect()
+        # the first list settled every neighbourhood of the archive
+        out["rss_after_publish_mb"] = round(vm_rss_mb(), 1)
+        out["peak_after_publish_mb"] = round(peak_rss_mb(), 1)
         ids = index.ids()
         started = time.perf_counter()
         for start in range(0, len(ids), BLOCK):

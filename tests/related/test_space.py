@@ -36,6 +36,31 @@ def test_row_dots_are_the_elementwise_products_summed_bit_for_bit(monkeypatch) -
     assert np.array_equal(direct, reference)
     assert np.array_equal(through_scipy, reference)
     assert np.array_equal(row_dots(rows, a[:0], b[:0]), np.zeros(0))
+    monkeypatch.setattr(space, "ROW_DOTS_PAIRS", 64)  # many pairs: 64 at a time
+    assert np.array_equal(row_dots(rows, a, b), reference)
+    monkeypatch.setattr(space, "ROW_DOTS_DIRECT", 1 << 16)
+    assert np.array_equal(row_dots(rows, a, b), reference)
+
+
+def test_packed_rows_give_the_weights_and_counts_as_given() -> None:
+    terms = space.TermSpace()
+    terms.add_terms(7, ["b", "a", "c"], np.asarray([1.5, 2.0, 1.0], dtype=np.float32))
+    terms.add_terms(8, ["d"], np.asarray([1.0], dtype=np.float32))  # replaced below
+    terms.add_terms(8, ["c", "d"], np.asarray([1.0, 3.0], dtype=np.float32))
+    terms.add_terms(9, [], np.zeros(0, dtype=np.float32))
+    packed = space.entries(terms.rows[7])
+    assert [terms.vocab[t] for t in "bacd"] == [0, 1, 2, 3]  # in the documents' order
+    assert packed["col"].tolist() == [0, 1, 2]
+    assert packed["weight"].tolist() == [1.5, 2.0, 1.0]
+    assert terms.has_terms(8) and not terms.has_terms(9)
+    idf = terms.idf()
+    matrix = terms.matrix([8, 9, 7])
+    row = np.zeros(4)
+    row[:3] = np.asarray([1.5, 2.0, 1.0]) * idf[:3]
+    assert np.allclose(matrix.toarray()[2], row / np.linalg.norm(row))
+    assert matrix[1].nnz == 0
+    terms.remove(7)
+    assert terms._df[:4].tolist() == [0, 0, 1, 1]
 
 
 def test_pool_grams_are_each_groups_own_product() -> None:

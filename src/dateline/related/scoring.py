@@ -104,13 +104,6 @@ class Scored:
     duplicates: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    when: float | None
-    section: str
-    topics: frozenset[str]
-
-
 def time_factor(a: float | None, b: float | None) -> float:
     """How much of a score closeness in time keeps (timestamps in seconds, or None)."""
     if a is None or b is None:
@@ -140,7 +133,17 @@ class _Facts:
     def _code(self, name: str) -> int:
         return self._codes.setdefault(name, len(self._codes) + 1)
 
-    def put(self, doc_id: int, meta: _Meta, named: bool, numbered: bool) -> None:
+    def put(
+        self,
+        doc_id: int,
+        when: float | None,
+        section: str,
+        topics: Collection[str],
+        named: bool,
+        numbered: bool,
+    ) -> None:
+        """Record an article's facts: timestamp, section and topics (normalised), and
+        whether it has entity and number terms."""
         slot = self.slot.get(doc_id)
         if slot is None:
             slot = self._free.pop() if self._free else len(self.slot)
@@ -153,13 +156,13 @@ class _Facts:
             self.topic_count = _grown(self.topic_count, size)
             self.named = _grown(self.named, size)
             self.numbered = _grown(self.numbered, size)
-        codes = sorted(self._code("topic:" + t) for t in meta.topics)
+        codes = sorted(self._code("topic:" + t) for t in topics)
         if len(codes) > self.topics.shape[1]:
             wider = np.full((len(self.topics), len(codes)), -1, dtype=np.int64)
             wider[:, : self.topics.shape[1]] = self.topics
             self.topics = wider
-        self.when[slot] = np.nan if meta.when is None else meta.when
-        self.section[slot] = self._code("section:" + meta.section) if meta.section else 0
+        self.when[slot] = np.nan if when is None else when
+        self.section[slot] = self._code("section:" + section) if section else 0
         self.topics[slot] = -1
         self.topics[slot, : len(codes)] = codes
         self.topic_count[slot] = len(codes)
@@ -320,8 +323,7 @@ class RelatedIndex:
         self._numbers = TermSpace()
         self._spaces = (self._text, self._entities, self._numbers)
         self._copies = DuplicateIndex()
-        self._meta: dict[int, _Meta] = {}
-        self._facts = _Facts()
+        self._facts = _Facts()  # time, section, topics: in arrays, no object per article
         self._neighbours: dict[int, Neighbourhood] = {}
         self._versions: dict[int, int] = {}  # id -> hash of the indexed version
         self._dependents: dict[int, set[int]] = {}
@@ -370,16 +372,15 @@ class RelatedIndex:
         self._copies.insert(doc_id, sketched, link=link)
         when = document.published_at.timestamp() if document.published_at else None
         topics = frozenset(t.strip().lower() for t in document.topics if t.strip())
-        meta = self._meta[doc_id] = _Meta(when, document.section.strip().lower(), topics)
-        self._facts.put(doc_id, meta, bool(entities[0]), bool(numbers[0]))
+        section = document.section.strip().lower()
+        self._facts.put(doc_id, when, section, topics, bool(entities[0]), bool(numbers[0]))
         self._forget_neighbours(doc_id)
         self._pending.add(doc_id)
 
     def remove(self, doc_id: int) -> None:
         """Forget the article (no error when absent)."""
-        if self._meta.pop(doc_id, None) is None:
+        if self._versions.pop(doc_id, None) is None:
             return
-        del self._versions[doc_id]
         self._facts.drop(doc_id)
         self._pending.discard(doc_id)
         self._forget_neighbours(doc_id)
@@ -388,14 +389,14 @@ class RelatedIndex:
         self._copies.remove(doc_id)
 
     def __len__(self) -> int:
-        return len(self._meta)
+        return len(self._versions)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._meta
+        return doc_id in self._versions
 
     def ids(self) -> list[int]:
         """The indexed ids, ascending."""
-        return sorted(self._meta)
+        return sorted(self._versions)
 
     def near_duplicates(self, doc_id: int) -> list[int]:
         """Indexed copies of the article's text (syndicated copies), ascending."""
@@ -403,8 +404,8 @@ class RelatedIndex:
 
     def score_pair(self, a: int, b: int) -> Scored:
         """The same-story score of two indexed articles (symmetric)."""
-        if a not in self._meta or b not in self._meta:
-            raise KeyError(a if a not in self._meta else b)
+        if a not in self._versions or b not in self._versions:
+            raise KeyError(a if a not in self._versions else b)
         scores, reasons = self._score(a, [b])
         dupes = (b,) if b in self._copies.copies(a) else ()
         return Scored(b, float(scores[0]), reasons[0], dupes)
@@ -415,7 +416,7 @@ class RelatedIndex:
         Copies of one story come as one entry (the best-scoring copy, the others in
         ``duplicates``); copies of ``doc_id`` itself and ids in ``exclude`` never appear.
         """
-        if doc_id not in self._meta or limit <= 0:
+        if doc_id not in self._versions or limit <= 0:
             return []
         return self._similar_block([doc_id], limit, frozenset(exclude))[doc_id]
 
@@ -441,7 +442,7 @@ class RelatedIndex:
     ) -> Generator[dict[int, list[Scored]], None, None]:
         """``similar_many``'s lists one block at a time, in the order of ``ids`` (unknown
         ids left out), for a caller that stores them as they come."""
-        known = [i for i in dict.fromkeys(ids) if i in self._meta]
+        known = [i for i in dict.fromkeys(ids) if i in self._versions]
         if limit <= 0 or not known:
             return
         # the searches that settle neighbourhoods, wide enough to serve the lists too
@@ -639,10 +640,10 @@ class RelatedIndex:
         searches already made (at least ``CANDIDATES`` deep), which are not made again.
         """
         wanted = list(wanted)
-        pending = sorted(i for i in self._pending if i in self._meta)
+        pending = sorted(i for i in self._pending if i in self._versions)
         self._pending.clear()
         todo = sorted(
-            {*pending, *(i for i in wanted if i in self._meta and i not in self._neighbours)}
+            {*pending, *(i for i in wanted if i in self._versions and i not in self._neighbours)}
         )
         if not todo:
             return
@@ -677,7 +678,7 @@ class RelatedIndex:
         outranked -= settled
         for other in outranked:
             self._drop_own(other)
-        missing = [i for i in wanted if i in self._meta and i not in self._neighbours]
+        missing = [i for i in wanted if i in self._versions and i not in self._neighbours]
         if missing:
             self._settle(missing, found, width)
 
@@ -764,7 +765,7 @@ class RelatedIndex:
         """Drop cached neighbourhoods that are ``doc_id``'s or that include it."""
         for owner in {doc_id, *self._dependents.pop(doc_id, set())}:
             self._drop_own(owner)
-            if owner != doc_id and owner in self._meta:
+            if owner != doc_id and owner in self._versions:
                 self._pending.add(owner)
 
     def _mixing(self, ids: list[int]) -> Mixing:

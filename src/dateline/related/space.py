@@ -21,12 +21,17 @@ import scipy.sparse as sp
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-Row = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
+# a document's row: (column, weight) pairs, columns ascending, packed in one bytes object
+# (one small object per document and space, not a tuple of two arrays: at 100k articles
+# the arrays' headers alone took about 100 MB)
+Row = bytes
+_ENTRY = np.dtype([("col", "<i4"), ("weight", "<f4")])
 
 DELTA_MIN = 512
 DELTA_SHARE = 0.02
 DEAD_SHARE = 0.2
 SEARCH_BLOCK = 64  # queries per sparse product: bounds the product's transient memory
+MAIN_CHUNK = 8192  # rows of the main part computed at a time: bounds its rebuild's memory
 
 
 def term_weights(counts: Counter[str]) -> tuple[list[str], npt.NDArray[np.float32]]:
@@ -36,7 +41,8 @@ def term_weights(counts: Counter[str]) -> tuple[list[str], npt.NDArray[np.float3
 
 
 class TermSpace:
-    """Documents as sparse term vectors; ``rows`` maps a document id to its vector."""
+    """Documents as sparse term vectors; ``rows`` maps a document id to its vector (a
+    packed ``Row``: see ``entries``)."""
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
@@ -76,7 +82,10 @@ class TermSpace:
             self._df = grown
         order = np.argsort(cols, kind="stable")
         col_array = cols[order]
-        self.rows[doc_id] = (col_array, weights[order])
+        packed = np.empty(len(order), dtype=_ENTRY)
+        packed["col"] = col_array
+        packed["weight"] = weights[order]
+        self.rows[doc_id] = packed.tobytes()
         self._df[col_array] += 1
         self._idf = None
         self._delta.append(doc_id)
@@ -86,7 +95,7 @@ class TermSpace:
         row = self.rows.pop(doc_id, None)
         if row is None:
             return
-        self._df[row[0]] -= 1
+        self._df[entries(row)["col"]] -= 1
         self._idf = None
         main = self._main_row.pop(doc_id, None)
         if main is not None:
@@ -110,15 +119,15 @@ class TermSpace:
         """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order."""
         idf = self.idf()
         rows = self.rows
-        pairs = [rows[doc_id] for doc_id in doc_ids]
-        cols = [c for c, _ in pairs]
-        vals = [v for _, v in pairs]
+        packed = [rows[doc_id] for doc_id in doc_ids]
         indptr = np.zeros(len(doc_ids) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, cols), dtype=np.int64, count=len(cols)), out=indptr[1:])
+        sizes = np.fromiter(map(len, packed), dtype=np.int64, count=len(packed))
+        np.cumsum(sizes // _ENTRY.itemsize, out=indptr[1:])
         if not doc_ids or indptr[-1] == 0:
             return sp.csr_matrix((len(doc_ids), len(self.vocab)), dtype=np.float64)
-        col = np.concatenate(cols)
-        data = np.concatenate(vals).astype(np.float64) * idf[col]
+        both = entries(b"".join(packed))
+        col = np.ascontiguousarray(both["col"])
+        data = both["weight"].astype(np.float64) * idf[col]
         owner = np.repeat(np.arange(len(doc_ids)), np.diff(indptr))
         norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(doc_ids)))
         norms[norms == 0] = 1.0
@@ -136,7 +145,7 @@ class TermSpace:
     def has_terms(self, doc_id: int) -> bool:
         """Whether the document is indexed with at least one term."""
         row = self.rows.get(doc_id)
-        return row is not None and len(row[0]) > 0
+        return row is not None and len(row) > 0
 
     def pair_cosines(self, left: list[int], right: list[int]) -> FloatArray:
         """Exact cosine of each pair ``(left[i], right[i])`` under the current IDF."""
@@ -164,7 +173,16 @@ class TermSpace:
         stale = len(self._delta) > max(DELTA_MIN, DELTA_SHARE * n_main)
         if self._main is None or stale or self._dead > DEAD_SHARE * max(n_main, 1):
             ids = sorted(self.rows)
-            self._main = self.matrix(ids).astype(np.float32).tocsc()
+            # row by row the same numbers as ``matrix(ids)`` at once (each row is
+            # normalised alone), without its float64 arrays for the whole archive
+            parts = [
+                self.matrix(ids[s : s + MAIN_CHUNK]).astype(np.float32)
+                for s in range(0, len(ids), MAIN_CHUNK)
+            ]
+            stacked = parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
+            del parts
+            self._main = stacked.tocsc()
+            del stacked
             self._main_ids = np.asarray(ids, dtype=np.int64)
             self._alive = np.ones(len(ids), dtype=np.bool_)
             self._main_row = {doc_id: i for i, doc_id in enumerate(ids)}
@@ -274,7 +292,13 @@ class TermSpace:
         return [int(i) for i in self.search([doc_id], limit, query_terms)[0][0]]
 
 
+def entries(row: Row) -> Any:
+    """A packed row (or rows joined) as an array of (``col``, ``weight``) records."""
+    return np.frombuffer(row, dtype=_ENTRY)
+
+
 ROW_DOTS_DIRECT = 1 << 16  # entries of the left rows up to which ``row_dots`` matches keys
+ROW_DOTS_PAIRS = 1024  # pairs per elementwise product in ``row_dots``: bounds its transient memory
 
 
 def row_dots(rows: Any, a: IntArray, b: IntArray) -> FloatArray:
@@ -285,7 +309,13 @@ def row_dots(rows: Any, a: IntArray, b: IntArray) -> FloatArray:
     asked and whichever way it is computed: few pairs by matching (pair, column) keys
     with numpy (no sparse matrices built), many through scipy's elementwise product.
     (scipy's own row sum adds in another order: it may differ in the last bit.)
+    Many pairs go ``ROW_DOTS_PAIRS`` at a time: the copies of their rows that the product
+    takes are what a rebuild's memory peaks on, and each pair's value is its own.
     """
+    if len(a) > ROW_DOTS_PAIRS:
+        step = ROW_DOTS_PAIRS
+        parts = [row_dots(rows, a[s : s + step], b[s : s + step]) for s in range(0, len(a), step)]
+        return np.concatenate(parts)
     indptr = rows.indptr
     sizes_a = indptr[a + 1] - indptr[a]
     if int(sizes_a.sum()) > ROW_DOTS_DIRECT:
