@@ -8,8 +8,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +125,40 @@ def test_a_reader_process_does_not_load_the_store() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_reader_worker_ends_when_its_poller_is_killed(tmp_path: Path) -> None:
+    """A poller killed mid-poll (``kill -9``) leaves no reader process behind."""
+    script = tmp_path / "poller.py"
+    script.write_text(
+        "import asyncio, multiprocessing, os, signal, sys\n"
+        "from dateline.ingest.reader import FeedReader\n"
+        "async def main():\n"
+        "    reader = FeedReader(1)\n"
+        "    await reader.start()\n"
+        "    [worker] = multiprocessing.active_children()\n"
+        "    print(worker.pid, flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    # the pipes close when every process holding them has ended: a reader left behind
+    # would keep this waiting, so the wait is bounded
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    worker = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and "Z" not in _state(worker):
+        assert time.monotonic() < deadline, "the reader outlived its poller"
+        time.sleep(0.1)
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(
+            line.split()[1]
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if line.startswith("State:")
+        )
+    except (OSError, StopIteration):
+        return "gone"

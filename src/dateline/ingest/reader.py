@@ -20,6 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from dateline.model import Article
 from dateline.related.duplicates import fingerprint
 
 log = logging.getLogger("dateline.ingest")
+PARENT_CHECK_SECONDS = 1.0
 
 # an item's MinHash fingerprint: its signature and its band keys (``duplicates.fingerprint``)
 Mark = tuple[bytes, tuple[int, ...]]
@@ -63,6 +67,19 @@ def _warm() -> None:
     read_feed(b"<rss version='2.0'><channel><title>warm</title></channel></rss>", "", "", "news")
 
 
+def _begin(parent: int) -> None:
+    """A worker's start: it ends itself when ``parent`` (the polling process) has gone,
+    even killed without a word, so no reader outlives its poller."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    _warm()
+
+
 class FeedReader:
     """Reads fetched feeds in ``processes`` worker processes (0: in a thread).
 
@@ -82,7 +99,8 @@ class FeedReader:
         pool = ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm,
+            initializer=_begin,
+            initargs=(os.getpid(),),
         )
         # start every worker now and wait until each has imported the parsing code (about
         # a second): a feed read later never waits on a start
