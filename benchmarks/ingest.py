@@ -114,7 +114,7 @@ from dateline.ingest.pipeline import (
     process_owner,
 )
 from dateline.ingest.pipeline import summary as poll_summary
-from dateline.ingest.reader import FeedReader
+from dateline.ingest.reader import FeedReader, article_mark
 from dateline.model import Article, FeedSource, Section
 from dateline.related.duplicates import fingerprint, same_story
 from dateline.store import Fingerprint, Incoming, Store, open_store
@@ -821,7 +821,7 @@ def in_process(feeds: Feeds, limit: int, tmp: Path) -> int:
             parsed = parse_feed(body, url=f"http://127.0.0.1{path}", content_type="")
             incoming = []
             for item in parsed.items:
-                mark = fingerprint(f"{item.article.deck}\n{item.article.plain_text}")
+                mark = article_mark(item.article)
                 article = replace(item.article, section=news or item.article.section)
                 incoming.append(Incoming(article, Fingerprint(*mark) if mark else None))
             store.take_items(incoming, None, NOW, same_story)

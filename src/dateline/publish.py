@@ -27,13 +27,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from dateline.store import Store
+from dateline.store.related import REFRESH, WITHDRAW
 
 log = logging.getLogger("dateline.related")
 
 RELATED_JOB = "related"
 QUEUE_BATCH = 500
-REFRESH = "refresh"
-WITHDRAW = "withdraw"
 
 # The related ranking is imported on first use, not with this module: it loads
 # scikit-learn, which a process that only serves readers never needs (measured: importing

@@ -102,9 +102,9 @@ class FeedReader:
             initializer=_begin,
             initargs=(os.getpid(),),
         )
-        # start every worker now and wait until each has imported the parsing code (about
-        # a second): a feed read later never waits on a start
-        for started in [pool.submit(_warm) for _ in range(self.processes)]:
+        # start every worker now and wait until each has run its initializer (the parsing
+        # code imported and warmed, about a second): a feed read later never waits on it
+        for started in [pool.submit(os.getpid) for _ in range(self.processes)]:
             started.result()
         return pool
 
