@@ -210,11 +210,11 @@ class Store:
             related.queue(conn, article_ids, related.REFRESH, now)
             return newly
 
-    def unpublish(self, article_id: int, now: datetime | None = None) -> None:
+    def unpublish(self, article_id: int) -> None:
         """Take the article off the site; its withdrawal from related lists is queued."""
         with self._write() as conn:
             articles.unpublish(conn, article_id)
-            related.queue(conn, [article_id], related.WITHDRAW, now or datetime.now(UTC))
+            related.queue(conn, [article_id], related.WITHDRAW, datetime.now(UTC))
 
     def reject(self, article_id: int) -> bool:
         """Turn down a draft waiting in review; False when it is not a draft."""
