@@ -10,8 +10,16 @@ from sqlalchemy.exc import IntegrityError
 
 from dateline.model import Article, Author, Block, BlockKind, Section, Source, Topic
 from dateline.related.duplicates import fingerprint, same_story
-from dateline.store import Fingerprint, Incoming, Store, TakeResult, intake
-from dateline.store.schema import article_bands, articles, ingest_items
+from dateline.store import Fingerprint, Incoming, Store, TakeResult, intake, taxonomy
+from dateline.store.schema import (
+    article_authors,
+    article_bands,
+    article_topics,
+    articles,
+    authors,
+    ingest_items,
+    topics,
+)
 from tests.ingest.feeds import BASE_TIME, distinct_story
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -119,3 +127,93 @@ def test_a_long_batch_is_cut_into_short_transactions(store: Store, news: Section
         "created",
         "created",
     ]
+
+
+def byline_rows(store: Store) -> list[tuple[int, int, str]]:
+    """(article id, author id, author slug) of every byline, the author's row joined."""
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            select(article_authors.c.article_id, authors.c.id, authors.c.slug)
+            .join(authors, authors.c.id == article_authors.c.author_id)
+            .order_by(article_authors.c.article_id)
+        )
+        return [(int(a), int(b), str(c)) for a, b, c in found]
+
+
+def test_authors_created_in_a_batch_undone_by_a_refused_item_are_created_again(
+    store: Store, news: Section
+) -> None:
+    # the first attempt takes all three under one savepoint; the refused second item undoes
+    # it, and with it the author the first item created: the batch's known author ids must
+    # not keep that one when the items are taken again one by one
+    newcomer = (Author(slug="new-writer", name="New Writer"),)
+    nowhere = Section(slug="nowhere", name="Nowhere")
+    batch = [
+        item(1, news, bylines=newcomer),
+        item(2, nowhere, bylines=newcomer),
+        item(3, news, bylines=newcomer, topics=(Topic(slug="harbour", name="Harbour"),)),
+    ]
+    results = store.take_items(batch, None, NOW, same_story)
+    assert [type(r) for r in results] == [TakeResult, str, TakeResult]
+    assert rows(store, authors) == 1
+    assert [slug for _, _, slug in byline_rows(store)] == ["new-writer", "new-writer"]
+    assert rows(store, topics) == 2  # harbour and t1: the refused item's t2 is gone
+
+
+def test_an_author_created_by_an_item_then_refused_is_not_reused_by_the_next(
+    store: Store, news: Section
+) -> None:
+    # a naive ``now`` is refused (ValueError) when the item is recorded, after its article
+    # and its new author were inserted: each attempt's savepoint undoes that author, and
+    # the next item, naming the same author, must create it anew rather than point at the
+    # undone row (which a foreign key would refuse as a fault, failing the whole batch)
+    newcomer = (Author(slug="brief-writer", name="Brief Writer"),)
+    naive = datetime(2026, 11, 27, 12, 0)
+    batch = [item(1, news, bylines=newcomer), item(2, news, bylines=newcomer)]
+    results = store.take_items(batch, None, naive, same_story)
+    assert all(isinstance(r, str) and "aware datetime" in r for r in results)
+    assert rows(store, authors) == 0
+    assert rows(store, articles) == 0
+
+
+def test_a_batch_names_each_author_and_topic_once_however_many_items_share_them(
+    store: Store, news: Section
+) -> None:
+    batch = [item(n, news) for n in range(1, 6)]
+    results = store.take_items(batch, None, NOW, same_story)
+    assert all(isinstance(r, TakeResult) and r.outcome == "created" for r in results)
+    assert rows(store, authors) == 1  # ana-wire, created once and reused
+    assert rows(store, article_authors) == 5
+    assert rows(store, topics) == 6  # harbour and t1..t5
+    assert rows(store, article_topics) == 10
+    later = [
+        item(n, news, version_at=BASE_TIME + timedelta(days=1), bylines=(Author("bo", "Bo"),))
+        for n in (1, 2)
+    ]
+    updated = store.take_items(later, None, NOW, same_story)
+    assert [r.outcome for r in updated if isinstance(r, TakeResult)] == ["updated", "updated"]
+    assert rows(store, authors) == 2
+    assert [slug for _, _, slug in byline_rows(store)] == [
+        "bo",
+        "bo",
+        "ana-wire",
+        "ana-wire",
+        "ana-wire",
+    ]
+
+
+def test_names_forgotten_after_a_rolled_back_savepoint_give_ids_that_exist(
+    store: Store,
+) -> None:
+    writer = Author(slug="kept-writer", name="Kept Writer")
+    with store.engine.begin() as conn:
+        names = taxonomy.Names()
+        with pytest.raises(ValueError), conn.begin_nested():
+            [undone] = taxonomy.ensure_authors(conn, [writer], names)
+            assert names.authors == {"kept-writer": undone}
+            raise ValueError("refused after the author was created")
+        names.forget()
+        [kept] = taxonomy.ensure_authors(conn, [writer], names)
+        stored = conn.execute(select(authors.c.id).where(authors.c.slug == "kept-writer"))
+        assert stored.scalar_one() == kept
+        assert taxonomy.ensure_authors(conn, [writer, writer], names) == [kept]

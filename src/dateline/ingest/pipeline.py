@@ -207,8 +207,9 @@ async def poll_source(
     report.problems.extend(parsed.skipped)
     report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
     sections: dict[str, Section | None] = {}
-    waiting: list[tuple[FeedItem, Fingerprint | None]] = []  # to store together
-    for item, mark in zip(parsed.items, read.marks, strict=True):
+    waiting: list[tuple[FeedItem, Fingerprint | None, str | None]] = []  # stored together
+    texts = read.texts or (None,) * len(parsed.items)
+    for item, mark, text in zip(parsed.items, read.marks, texts, strict=True):
         if source.full_text and item.summary_only and item.article.canonical_url:
             # what came before is stored before this item waits on the network
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
@@ -219,7 +220,7 @@ async def poll_source(
                 incoming = [Incoming(article, _fingerprint(article_mark(article)))]
                 await asyncio.to_thread(_take_articles, store, source, incoming, report)
             continue
-        waiting.append((item, _fingerprint(mark)))
+        waiting.append((item, _fingerprint(mark), text))
         if len(waiting) >= BATCH_ITEMS:
             await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
             waiting = []
@@ -291,13 +292,18 @@ def _same_words(a: str, b: str) -> bool:
 def _take_items(
     store: Store,
     source: FeedSource,
-    items: Sequence[tuple[FeedItem, Fingerprint | None]],
+    items: Sequence[tuple[FeedItem, Fingerprint | None, str | None]],
     known: dict[str, Section | None],
     report: PollReport,
 ) -> None:
-    """Store items of the feed, each in its section (see ``_take_articles``)."""
-    chosen = ((_in_section(store, source, item, known, report), mark) for item, mark in items)
-    _take_articles(store, source, [Incoming(a, m) for a, m in chosen if a is not None], report)
+    """Store items of the feed, each in its section (see ``_take_articles``); each with its
+    fingerprint and its body text (``None``: not worked out yet)."""
+    chosen = (
+        (_in_section(store, source, item, known, report), mark, text) for item, mark, text in items
+    )
+    _take_articles(
+        store, source, [Incoming(a, m, t) for a, m, t in chosen if a is not None], report
+    )
 
 
 def _take_articles(

@@ -30,6 +30,7 @@ from types import TracebackType
 
 from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
 from dateline.model import Article
+from dateline.model.pickling import by_fields
 from dateline.related.duplicates import fingerprint
 
 log = logging.getLogger("dateline.ingest")
@@ -39,17 +40,28 @@ PARENT_CHECK_SECONDS = 1.0
 Mark = tuple[bytes, tuple[int, ...]]
 
 
+@by_fields  # pickled back from the worker processes: see model.pickling
 @dataclass(frozen=True, slots=True)
 class ReadFeed:
-    """A parsed feed and the fingerprint of each of its items, in the items' order."""
+    """A parsed feed and the fingerprint of each of its items, in the items' order.
+
+    ``texts`` holds each item's body text (``Article.plain_text``), worked out here for
+    the fingerprint anyway: the store keeps it too, and need not work it out again in the
+    polling process.
+    """
 
     parsed: ParsedFeed
     marks: tuple[Mark | None, ...]
+    texts: tuple[str, ...] = ()
 
 
-def article_mark(article: Article) -> Mark | None:
-    """The MinHash fingerprint of the article's deck and body text (``None``: too short)."""
-    return fingerprint(f"{article.deck}\n{article.plain_text}")
+def article_mark(article: Article, body_text: str | None = None) -> Mark | None:
+    """The MinHash fingerprint of the article's deck and body text (``None``: too short).
+
+    ``body_text``: the article's ``plain_text``, when already worked out.
+    """
+    text = article.plain_text if body_text is None else body_text
+    return fingerprint(f"{article.deck}\n{text}")
 
 
 def read_feed(data: bytes, url: str, content_type: str, section: str) -> ReadFeed:
@@ -59,7 +71,11 @@ def read_feed(data: bytes, url: str, content_type: str, section: str) -> ReadFee
     most of it numpy and the MinHash library; the store would add 36 MB).
     """
     parsed = parse_feed(data, url=url, content_type=content_type, section=section)
-    return ReadFeed(parsed, tuple(article_mark(i.article) for i in parsed.items))
+    texts = tuple(item.article.plain_text for item in parsed.items)
+    marks = tuple(
+        article_mark(item.article, text) for item, text in zip(parsed.items, texts, strict=True)
+    )
+    return ReadFeed(parsed, marks, texts)
 
 
 def _warm() -> None:

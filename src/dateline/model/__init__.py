@@ -11,6 +11,8 @@ Modules:
 - ``search``: ``SearchQuery``, ``SearchHit``, ``SearchResults`` and reading a reader's terms.
 - ``purge``: ``PagePurge``, one change to what the site shows, for the page caches.
 - ``errors``: the errors dateline raises on purpose.
+- ``pickling``: ``by_fields``, cheaper pickling of the dataclasses that cross between
+  processes (ingest's feed readers send parsed articles back).
 
 It imports nothing of dateline's: everything else depends on it.
 """

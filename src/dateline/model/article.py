@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dateline.model.pickling import by_fields
 from dateline.model.text import blocks_text
 
 
@@ -35,6 +36,7 @@ def article_path(slug: str, when: datetime | None) -> str:
     return f"/{when:%Y/%m/%d}/{slug}" if when is not None else f"/article/{slug}"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of an article body.
@@ -56,6 +58,7 @@ class Block:
     credit: str = ""
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Author:
     """A person credited in bylines."""
@@ -66,6 +69,7 @@ class Author:
     id: int | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Section:
     """A desk of the site (World, Business, ...); every article belongs to one."""
@@ -76,6 +80,7 @@ class Section:
     id: int | None = None
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Topic:
     """A subject that cuts across sections (a tag)."""
@@ -93,6 +98,7 @@ class Correction:
     created_at: datetime
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where an article came from: the newsroom itself, or another publisher.
@@ -111,6 +117,7 @@ class Source:
         return self.kind == "syndicated"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """A news article, as the store keeps it and the pages show it.

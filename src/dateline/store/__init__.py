@@ -11,6 +11,8 @@ Modules:
 - ``prepared``: SELECTs compiled once per dialect and run in one batch on the driver's
   cursor (one round trip on PostgreSQL), for the article page; ``frame``: the reads of
   every page's frame (sections, weather observations) as prepared statements.
+- ``direct``: the ingest write path's statements (lookups, single-row inserts), compiled
+  once per dialect and run on the driver's cursor with SQLAlchemy's own bind processing.
 - ``sitemaps``: published articles for sitemaps, in keyset batches, and the newest news.
 - ``search``: full-text search of published articles (FTS5 or PostgreSQL full text).
 - ``leader``: the lock that lets one process at a time run a background job (PostgreSQL

@@ -50,6 +50,7 @@ from dateline.model import (
 from dateline.model.article import article_path
 from dateline.model.slug import unique_slug
 from dateline.model.text import blocks_text
+from dateline.store.direct import Direct
 from dateline.store.prepared import Prepared, Row
 from dateline.store.schema import (
     article_authors,
@@ -61,7 +62,7 @@ from dateline.store.schema import (
     sections,
     topics,
 )
-from dateline.store.taxonomy import ensure_authors, ensure_topics
+from dateline.store.taxonomy import Names, ensure_authors, ensure_topics
 from dateline.store.types import UTCDateTime
 
 
@@ -101,13 +102,14 @@ def block_from_dict(data: dict[str, Any]) -> Block:
     )
 
 
-def article_columns(article: Article) -> dict[str, Any]:
+def article_columns(article: Article, body_text: str | None = None) -> dict[str, Any]:
+    """The article's own columns; ``body_text``: its ``plain_text`` when already known."""
     return {
         "headline": article.headline,
         "deck": article.deck,
         "dateline": article.dateline,
         "body": [block_to_dict(b) for b in article.body],
-        "body_text": blocks_text(article.body),
+        "body_text": blocks_text(article.body) if body_text is None else body_text,
         "credit_line": article.credit_line,
         "section_id": article.section.id,
         "version_at": article.version_at,
@@ -121,14 +123,29 @@ def article_columns(article: Article) -> dict[str, Any]:
     }
 
 
-_SLUG_TAKEN = select(articles.c.id).where(articles.c.slug == bindparam("slug")).limit(1)
-_INSERT_ARTICLE = insert(articles)
+# the statements of saving a new article, run on the driver's cursor (``store.direct``):
+# ingest runs them for every item
+_SLUG_TAKEN = Direct(select(articles.c.id).where(articles.c.slug == bindparam("slug")).limit(1))
+# the columns an insert names: its own and those ``article_columns`` gives
+_INSERT_ARTICLE = Direct(
+    insert(articles),
+    columns=(
+        "uid",
+        "slug",
+        "status",
+        "published_at",
+        *article_columns(Article(uid="", slug="", headline="", section=Section("", "", id=0))),
+    ),
+    returning=articles.c.id,
+)
+_INSERT_BYLINE = Direct(insert(article_authors), columns=("article_id", "author_id", "position"))
+_INSERT_TOPIC = Direct(insert(article_topics), columns=("article_id", "topic_id"))
 
 
 def _free_slug(conn: Connection, base: str) -> str:
     # the usual case, a slug no article has, costs one lookup in the slug index; only a
     # taken one reads the slugs of its family (``LIKE`` does not use that index)
-    if conn.execute(_SLUG_TAKEN, {"slug": base}).first() is None:
+    if _SLUG_TAKEN.first(conn, {"slug": base}) is None:
         return base
     taken = set(
         conn.execute(
@@ -144,11 +161,18 @@ def _is_newer(incoming: datetime | None, stored: datetime | None) -> bool:
     return incoming is None or stored is None or incoming > stored
 
 
-def save_article(conn: Connection, article: Article) -> SaveResult:
+def save_article(
+    conn: Connection,
+    article: Article,
+    names: Names | None = None,
+    body_text: str | None = None,
+) -> SaveResult:
     """Insert the article, or update the one with the same ``uid`` when this is newer.
 
     An update keeps the stored slug (URLs stay stable), status and first-published time;
     a new article gets a slug no other article has. The section must already have an id.
+    ``names``: the authors and topics the transaction knows (``taxonomy.Names``);
+    ``body_text``: the article's ``plain_text``, when the caller has it already.
     """
     if article.section.id is None:
         raise ValueError("save_article needs a stored section")
@@ -162,38 +186,48 @@ def save_article(conn: Connection, article: Article) -> SaveResult:
         .first()
     )
     if row is None:
-        return insert_article(conn, article)
+        return insert_article(conn, article, names, body_text)
     article_id, slug = row["id"], row["slug"]
     if not _is_newer(article.version_at, row["version_at"]):
         return SaveResult(article_id, slug, "unchanged")
-    values = article_columns(article)
+    values = article_columns(article, body_text)
     conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
-    save_people_and_topics(conn, article_id, article, fresh=False)
+    save_people_and_topics(conn, article_id, article, fresh=False, names=names)
     return SaveResult(article_id, slug, "updated")
 
 
-def insert_article(conn: Connection, article: Article) -> SaveResult:
-    """Insert an article whose ``uid`` is not stored yet, under a slug no other has."""
+def insert_article(
+    conn: Connection,
+    article: Article,
+    names: Names | None = None,
+    body_text: str | None = None,
+) -> SaveResult:
+    """Insert an article whose ``uid`` is not stored yet, under a slug no other has
+    (``names`` and ``body_text`` as for ``save_article``)."""
     if article.section.id is None:
         raise ValueError("save_article needs a stored section")
     slug = _free_slug(conn, article.slug)
-    result = conn.execute(
-        _INSERT_ARTICLE,
+    article_id = _INSERT_ARTICLE.insert_id(
+        conn,
         {
             "uid": article.uid,
             "slug": slug,
             "status": article.status.value,
             "published_at": article.published_at,
-            **article_columns(article),
+            **article_columns(article, body_text),
         },
     )
-    assert result.inserted_primary_key is not None
-    article_id = int(result.inserted_primary_key[0])
-    save_people_and_topics(conn, article_id, article, fresh=True)
+    save_people_and_topics(conn, article_id, article, fresh=True, names=names)
     return SaveResult(article_id, slug, "created")
 
 
-def replace_content(conn: Connection, article_id: int, article: Article) -> None:
+def replace_content(
+    conn: Connection,
+    article_id: int,
+    article: Article,
+    names: Names | None = None,
+    body_text: str | None = None,
+) -> None:
     """Give a stored article another item's identity and content (its copy's original).
 
     Slug, status and first-published time stay: the page keeps its URL.
@@ -201,32 +235,33 @@ def replace_content(conn: Connection, article_id: int, article: Article) -> None
     conn.execute(
         update(articles)
         .where(articles.c.id == article_id)
-        .values(uid=article.uid, **article_columns(article))
+        .values(uid=article.uid, **article_columns(article, body_text))
     )
-    save_people_and_topics(conn, article_id, article, fresh=False)
+    save_people_and_topics(conn, article_id, article, fresh=False, names=names)
 
 
 def save_people_and_topics(
-    conn: Connection, article_id: int, article: Article, *, fresh: bool
+    conn: Connection,
+    article_id: int,
+    article: Article,
+    *,
+    fresh: bool,
+    names: Names | None = None,
 ) -> None:
+    """The article's byline and topic rows (``fresh``: a new article, which has none)."""
     if not fresh:
         conn.execute(delete(article_authors).where(article_authors.c.article_id == article_id))
         conn.execute(delete(article_topics).where(article_topics.c.article_id == article_id))
-    author_ids = ensure_authors(conn, article.bylines)
-    if author_ids:
-        conn.execute(
-            insert(article_authors),
-            [
-                {"article_id": article_id, "author_id": a, "position": i}
-                for i, a in enumerate(author_ids)
-            ],
-        )
-    topic_ids = ensure_topics(conn, article.topics)
-    if topic_ids:
-        conn.execute(
-            insert(article_topics),
-            [{"article_id": article_id, "topic_id": t} for t in topic_ids],
-        )
+    author_ids = ensure_authors(conn, article.bylines, names)
+    _INSERT_BYLINE.run_many(
+        conn,
+        [
+            {"article_id": article_id, "author_id": a, "position": i}
+            for i, a in enumerate(author_ids)
+        ],
+    )
+    topic_ids = ensure_topics(conn, article.topics, names)
+    _INSERT_TOPIC.run_many(conn, [{"article_id": article_id, "topic_id": t} for t in topic_ids])
 
 
 def publish(conn: Connection, article_ids: Sequence[int], now: datetime) -> list[int]:

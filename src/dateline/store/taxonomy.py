@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, Select, bindparam, func, insert, select, update
 
 from dateline.model import Author, Section, Status, Topic
+from dateline.store.direct import Direct
 from dateline.store.schema import (
     article_authors,
     article_topics,
@@ -64,57 +65,105 @@ def get_topic(conn: Connection, slug: str) -> Topic | None:
     return Topic(slug=row["slug"], name=row["name"], id=row["id"]) if row else None
 
 
-# built once: an article's authors or topics are looked up in one statement
-_AUTHOR_IDS = select(authors.c.slug, authors.c.id).where(
-    authors.c.slug.in_(bindparam("slugs", expanding=True))
+# built once: an article's authors or topics are looked up in one statement, and the
+# statements run on the driver's cursor (``store.direct``): ingest runs them for every item
+_AUTHOR_IDS = Direct(
+    select(authors.c.slug, authors.c.id).where(
+        authors.c.slug.in_(bindparam("slugs", expanding=True))
+    ),
+    expanding="slugs",
 )
-_TOPIC_IDS = select(topics.c.slug, topics.c.id).where(
-    topics.c.slug.in_(bindparam("slugs", expanding=True))
+_TOPIC_IDS = Direct(
+    select(topics.c.slug, topics.c.id).where(topics.c.slug.in_(bindparam("slugs", expanding=True))),
+    expanding="slugs",
 )
-_NEW_AUTHOR = insert(authors)
-_NEW_TOPIC = insert(topics)
-_AUTHOR_BIO = (
+_NEW_AUTHOR = Direct(insert(authors), columns=("slug", "name", "bio"), returning=authors.c.id)
+_NEW_TOPIC = Direct(insert(topics), columns=("slug", "name"), returning=topics.c.id)
+_AUTHOR_BIO = Direct(
     update(authors).where(authors.c.id == bindparam("author_id")).values(bio=bindparam("bio"))
 )
 
 
-def _known(conn: Connection, statement: Select[Any], slugs: list[str]) -> dict[str, int]:
-    if not slugs:
-        return {}
-    return {row[0]: row[1] for row in conn.execute(statement, {"slugs": slugs})}
+class Names:
+    """The ids of authors and topics by slug, as known inside one transaction.
+
+    A batch of ingested items names many authors and topics, often the same ones: ``learn``
+    looks up all those of a batch in one statement each, and ``ensure_authors`` and
+    ``ensure_topics`` then only insert the missing ones (and note their new ids). What is
+    known here is only true while nothing it learned is rolled back: after a savepoint
+    rolls back, ``forget`` it (an id created inside that savepoint no longer exists).
+    A slug neither known nor known absent is looked up when it is asked for.
+    """
+
+    __slots__ = ("authors", "topics")
+
+    def __init__(self) -> None:
+        # slug -> id, or None: looked up and not stored
+        self.authors: dict[str, int | None] = {}
+        self.topics: dict[str, int | None] = {}
+
+    def learn(
+        self, conn: Connection, author_slugs: Iterable[str], topic_slugs: Iterable[str]
+    ) -> None:
+        """Look up the slugs not known yet: one statement for authors, one for topics."""
+        _look_up(conn, _AUTHOR_IDS, self.authors, author_slugs)
+        _look_up(conn, _TOPIC_IDS, self.topics, topic_slugs)
+
+    def forget(self) -> None:
+        self.authors.clear()
+        self.topics.clear()
 
 
-def ensure_authors(conn: Connection, wanted: Iterable[Author]) -> list[int]:
-    """Ids of the authors, by slug, creating the missing ones; order kept."""
+def _look_up(
+    conn: Connection, statement: Direct, known: dict[str, int | None], slugs: Iterable[str]
+) -> None:
+    wanted = list(dict.fromkeys(s for s in slugs if s not in known))
+    if not wanted:
+        return
+    known.update(dict.fromkeys(wanted))
+    known.update({slug: int(found) for slug, found in statement.all(conn, {"slugs": wanted})})
+
+
+def ensure_authors(
+    conn: Connection, wanted: Iterable[Author], names: Names | None = None
+) -> list[int]:
+    """Ids of the authors, by slug, creating the missing ones; order kept.
+
+    ``names``: what the transaction already knows (and learns here); without it, a lookup.
+    """
     wanted = list(wanted)
-    known = _known(conn, _AUTHOR_IDS, [a.slug for a in wanted])
+    names = names or Names()
+    known = names.authors
+    _look_up(conn, _AUTHOR_IDS, known, [a.slug for a in wanted])
     ids: list[int] = []
     for author in wanted:
-        found = known.get(author.slug)
+        found = known[author.slug]
         if found is None:
-            result = conn.execute(
-                _NEW_AUTHOR, {"slug": author.slug, "name": author.name, "bio": author.bio}
+            found = known[author.slug] = _NEW_AUTHOR.insert_id(
+                conn, {"slug": author.slug, "name": author.name, "bio": author.bio}
             )
-            assert result.inserted_primary_key is not None
-            found = known[author.slug] = result.inserted_primary_key[0]
         elif author.bio:
-            conn.execute(_AUTHOR_BIO, {"author_id": found, "bio": author.bio})
+            _AUTHOR_BIO.execute(conn, {"author_id": found, "bio": author.bio})
         if found not in ids:
             ids.append(found)
     return ids
 
 
-def ensure_topics(conn: Connection, wanted: Iterable[Topic]) -> list[int]:
-    """Ids of the topics, by slug, creating the missing ones."""
+def ensure_topics(
+    conn: Connection, wanted: Iterable[Topic], names: Names | None = None
+) -> list[int]:
+    """Ids of the topics, by slug, creating the missing ones (``names`` as for authors)."""
     wanted = list(wanted)
-    known = _known(conn, _TOPIC_IDS, [t.slug for t in wanted])
+    names = names or Names()
+    known = names.topics
+    _look_up(conn, _TOPIC_IDS, known, [t.slug for t in wanted])
     ids: list[int] = []
     for topic in wanted:
-        found = known.get(topic.slug)
+        found = known[topic.slug]
         if found is None:
-            result = conn.execute(_NEW_TOPIC, {"slug": topic.slug, "name": topic.name})
-            assert result.inserted_primary_key is not None
-            found = known[topic.slug] = result.inserted_primary_key[0]
+            found = known[topic.slug] = _NEW_TOPIC.insert_id(
+                conn, {"slug": topic.slug, "name": topic.name}
+            )
         if found not in ids:
             ids.append(found)
     return ids

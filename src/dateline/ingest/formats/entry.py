@@ -46,6 +46,7 @@ from dateline.ingest.sanitize import sanitize_html
 from dateline.ingest.structure import recognize
 from dateline.model import Article, Author, Block, BlockKind, InvalidItem, Section, Source, Topic
 from dateline.model.limits import MAX_DATELINE, MAX_DECK, MAX_HEADLINE, MAX_NAME, MAX_URL
+from dateline.model.pickling import by_fields
 from dateline.model.slug import slugify
 from dateline.model.text import blocks_text, strip_tags
 
@@ -53,7 +54,10 @@ MAX_LANGUAGE = 35
 _ELLIPSIS = "…"
 _TRAILING_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.+)\s*$")
 _PRIMARY = re.compile(r"[a-z]{2,3}")
+_TAG = re.compile(r"<[^>]+>")  # the tags as model.text.strip_tags removes them
 _REGION = re.compile(r"[a-z]{2}|[0-9]{3}")
+# what ``str.isspace`` calls a space (``\s`` asks it), or a control character below 32
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,7 @@ class FeedEntry:
     dateline: str = ""
 
 
+@by_fields  # pickled back from the feed reader processes: see model.pickling
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     """What the ingest pipeline receives for one entry.
@@ -152,7 +157,7 @@ def entry_article(entry: FeedEntry, *, feed_url: str, section: str) -> Article:
         headline=headline,
         section=Section(slug=section, name=""),
         body=body,
-        deck=_deck(entry, strip_tags(clean)),
+        deck=_deck(entry, clean),
         dateline=shorten(dateline, MAX_DATELINE),
         credit_line=credit_line,
         bylines=_bylines(entry.authors),
@@ -201,7 +206,7 @@ def is_global_id(ident: str) -> bool:
 def http_url(url: str, base_url: str = "") -> str:
     """``url`` made absolute against ``base_url`` when it is an http(s) URL, else ``""``."""
     url = url.strip()
-    if not url or any(c.isspace() or ord(c) < 32 for c in url):
+    if not url or _SPACE_OR_CONTROL.search(url):
         return ""
     try:
         absolute = urljoin(base_url, url) if base_url else url
@@ -254,19 +259,39 @@ def _without_heading(body: tuple[Block, ...], headline: str) -> tuple[Block, ...
     return body
 
 
-def _deck(entry: FeedEntry, content_text: str) -> str:
+def _deck(entry: FeedEntry, clean: str) -> str:
     """The summary's text, when the entry also has a content it does not merely begin
-    (``content_text``: the text of the sanitized content)."""
+    (``clean``: the sanitized content)."""
     if not entry.summary_html.strip() or not entry.content_html.strip():
         return ""
     summary = html_text(entry.summary_html)
     if not summary:
         return ""
-    content = content_text.casefold()
     opening = _TRAILING_ELLIPSIS.sub("", summary).casefold()
-    if not opening or content.startswith(opening):
+    if not opening or _text_begins_with(clean, opening):
         return ""
     return shorten(summary, MAX_DECK)
+
+
+def _text_begins_with(clean: str, opening: str) -> bool:
+    """``strip_tags(clean).casefold().startswith(opening)``, reading no more of ``clean``
+    than it takes (a summary opens a body of thousands of characters).
+
+    ``clean`` is cut where a tag starts, in the scan ``strip_tags`` itself makes of it
+    (``_TAG``): the text of that part is then the beginning of the whole text (a tag
+    becomes a space, which no entity runs into, and spaces collapse the same way), so
+    once it is as long as ``opening`` it decides. Only the casefolded text is compared,
+    and casefolding maps each character on its own.
+    """
+    enough = len(opening) + 64
+    for tag in _TAG.finditer(clean):
+        if tag.start() < enough:
+            continue
+        text = strip_tags(clean[: tag.start()]).casefold()
+        if len(text) >= len(opening):
+            return text.startswith(opening)
+        enough = 2 * tag.start()
+    return strip_tags(clean).casefold().startswith(opening)
 
 
 def _item_id(ident: str) -> str:

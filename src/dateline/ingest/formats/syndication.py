@@ -38,6 +38,7 @@ from dateline.ingest.formats.jsonfeed import is_json_feed, read_json_feed
 from dateline.ingest.formats.newsml import G2_ROOTS, NAR, read_newsml
 from dateline.ingest.formats.ninjs import parse_ninjs
 from dateline.model import InvalidItem, Section
+from dateline.model.pickling import by_fields
 
 __all__ = ["FeedItem", "ParsedFeed", "parse_feed"]
 
@@ -60,6 +61,7 @@ _FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel", "newsml"}) | {
 }
 
 
+@by_fields  # pickled back from the feed reader processes: see model.pickling
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
     """A feed's items, with the entries not taken and the document's warnings.
