@@ -5,14 +5,16 @@
 Steps: generate a synthetic archive (``benchmarks.archive``) in a temporary SQLite store
 (and, with ``--postgres URL``, in a scratch database on that PostgreSQL server too), pick
 an article that has a related list, start ``dateline serve`` with its page cache off
-(``DATELINE_PAGE_CACHE=0``: every page is rendered) and B2 (``benchmarks.baseline_app``)
-as subprocesses on free 127.0.0.1 ports, each in a process group of its own, check both
-answer 200 with the headline, warm both up, then load each with
-``wrk -t2 -c{connections} -d{duration}s --latency``, alternating the two servers for
-``--runs`` runs. It prints the median requests/s, p50 and p99 latency of each server and
-the ratio dateline/B2 of requests/s, and counts the SQL statements one article page costs
-in-process, on a small archive and on the full one, to show the count does not grow with
-the archive. ``--json`` prints one JSON object instead of the table.
+(``DATELINE_PAGE_CACHE=0``: every page is rendered), B2 (``benchmarks.baseline_app``,
+the same page byte for byte, checked before the load) and B2-lite
+(``benchmarks.baseline_lite``, a smaller page) as subprocesses on free 127.0.0.1 ports,
+each in a process group of its own, check they answer 200 with the headline, warm them
+up, then load each with ``wrk -t2 -c{connections} -d{duration}s --latency``, alternating
+the servers for ``--runs`` runs. It prints the median requests/s, p50 and p99 latency of
+each server and the ratios dateline/B2 and dateline/B2-lite of requests/s, and counts the
+SQL statements one article page costs in-process, on a small archive and on the full one,
+to show the count does not grow with the archive. ``--json`` prints one JSON object
+instead of the table.
 
 Exit codes: 0 done, 1 a check failed (a server did not start or served a wrong page, or
 the query count differs between the two archives), 2 ``wrk`` is missing or bad usage,
@@ -36,6 +38,7 @@ from starlette.testclient import TestClient
 
 from benchmarks.machine import machine
 from benchmarks.servers import (
+    B2_APPS,
     START_TIMEOUT,
     CheckFailed,
     Measured,
@@ -45,6 +48,7 @@ from benchmarks.servers import (
     add_load_options,
     b2_command,
     check_page,
+    check_same_page,
     dateline_command,
     load_in_turn,
     log,
@@ -61,7 +65,7 @@ from dateline.model import Article
 from dateline.store import Store, open_store
 from dateline.web.app import create_app
 
-SERVERS = ("dateline", "B2")
+SERVERS = ("dateline", "B2", "B2-lite")
 UNCACHED = {"DATELINE_PAGE_CACHE": "0"}  # every page rendered: the cost this measures
 
 
@@ -151,19 +155,28 @@ def load(
     with Servers(data_dir) as started:
         running = [
             started.start("dateline", dateline_command(), env),
-            started.start("B2", b2_command(), env),
+            *(started.start(name, b2_command(name=name), env) for name in B2_APPS),
         ]
         for server in running:
             wait_ready(server, article.path)
             page = check_page(server, article.path, article.headline)
             measured[server.name].page_bytes = len(page)
+        # B2 is measured only while it renders dateline's very page
+        check_same_page(running[1], article.path, check_page(running[0], article.path))
         url = {s.name: f"http://127.0.0.1:{s.port}{article.path}" for s in running}
         load_in_turn(url, args, backend, measured)
         for server in running:  # still alive and still right after the load
             check_page(server, article.path, article.headline)
     summary = {name: m.summary() for name, m in measured.items()}
     ratio = summary["dateline"]["requests_per_s"] / summary["B2"]["requests_per_s"]
-    return {"backend": backend, "page": article.path, "servers": summary, "ratio": round(ratio, 3)}
+    lite = summary["dateline"]["requests_per_s"] / summary["B2-lite"]["requests_per_s"]
+    return {
+        "backend": backend,
+        "page": article.path,
+        "servers": summary,
+        "ratio": round(ratio, 3),
+        "ratio_lite": round(lite, 3),
+    }
 
 
 def bench_database(
@@ -198,7 +211,10 @@ def print_table(report: dict[str, Any]) -> None:
     for result in report["results"]:
         print(f"\n{result['backend']}: {result['page']}")
         print_summaries(result["servers"])
-        print(f"ratio dateline/B2 (req/s): {result['ratio']:.2f}")
+        print(
+            f"ratio dateline/B2 (req/s): {result['ratio']:.2f}; "
+            f"dateline/B2-lite (the smaller page): {result['ratio_lite']:.2f}"
+        )
     print("\nSQL statements per article page (counted in-process):")
     for q in report["queries"]:
         print(
@@ -207,7 +223,7 @@ def print_table(report: dict[str, Any]) -> None:
             f"(+{q['page_transactions']} BEGIN): {', '.join(q['page_tables'])}"
         )
     fixed = "the same for both sizes" if report["queries_fixed"] else "NOT the same"
-    print(f"  queries per page: {fixed}; B2 runs 3")
+    print(f"  queries per page: {fixed}; B2 runs 8, B2-lite 3")
 
 
 def budget(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """Time full-text search on a generated archive, against unranked baselines in the same run.
 
     python -m benchmarks.search --articles 100000 [--postgres URL] [--json]
-        [--keep-postgres NAME] [--no-sqlite]
+        [--keep-postgres NAME] [--keep-sqlite PATH] [--no-sqlite]
 
 Steps, on SQLite (and on a scratch PostgreSQL database with ``--postgres``):
 
@@ -34,7 +34,8 @@ For iterating on PostgreSQL's queries: ``--no-sqlite`` skips SQLite, and
 ``--keep-postgres NAME`` uses (and keeps) database NAME on the ``--postgres`` server
 instead of a scratch one, loading it only when it does not hold ``--articles`` articles
 already, so a second run measures at once (the queries drawn are the same for the same
-``--seed``).
+``--seed``). ``--keep-sqlite PATH`` does the same with a SQLite file (opening it runs
+the store's migrations, so a new one is measured on the same data).
 
 Exit codes: 0 done; 2 bad usage. Progress goes to stderr, the table (or JSON) to stdout.
 """
@@ -306,6 +307,8 @@ def store_at(
         from benchmarks.servers import scratch_postgres
 
         context = scratch_postgres(postgres)
+    elif keep:
+        context = nullcontext(f"sqlite:///{Path(keep).resolve()}")
     else:
         context = nullcontext(f"sqlite:///{tmp / 'search.db'}")
     with context as url:
@@ -319,14 +322,14 @@ def store_at(
 def run_backend(
     backend: str, items: Sequence[Item], args: argparse.Namespace, tmp: Path
 ) -> dict[str, Any]:
-    keep = args.keep_postgres if backend == "postgresql" else None
+    keep = args.keep_postgres if backend == "postgresql" else args.keep_sqlite
     with store_at(backend, tmp, args.postgres, keep) as store:
         if keep and article_count(store) == len(items):
             log(f"[{backend}] reusing {len(items)} articles in {keep!r}")
             load_s = 0.0
         else:
             if keep and article_count(store):
-                raise SystemExit(f"--keep-postgres {keep!r} holds other articles: drop it")
+                raise SystemExit(f"{keep!r} holds other articles: remove it")
             log(f"[{backend}] loading {len(items)} articles")
             load_s = load(store, items, args.seed, args.batch)
         if backend == "postgresql":
@@ -383,6 +386,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--keep-postgres",
         metavar="NAME",
         help="use and keep database NAME on the --postgres server (loaded once, reused)",
+    )
+    parser.add_argument(
+        "--keep-sqlite",
+        metavar="PATH",
+        help="use and keep the SQLite file PATH (loaded once, reused; migrated on opening)",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="measure PostgreSQL only")
     parser.add_argument("--json", action="store_true")

@@ -292,18 +292,24 @@ def dateline_command(workers: int = 1, server: str | None = None) -> list[str]:
     return command
 
 
-def b2_command(workers: int = 1, server: str = "granian") -> list[str]:
-    """B2 (``benchmarks.baseline_app``) with ``workers`` processes under ``server``.
+B2_APPS = {"B2": "benchmarks.baseline_app:app", "B2-lite": "benchmarks.baseline_lite:app"}
+
+
+def b2_command(workers: int = 1, server: str = "granian", name: str = "B2") -> list[str]:
+    """B2 (``benchmarks.baseline_app``, the same page as dateline's) or ``B2-lite``
+    (``benchmarks.baseline_lite``, the smaller page) with ``workers`` processes under
+    ``server``.
 
     The same server as dateline's (granian, ``dateline serve``'s default), so the ratio
     measures the two apps and not two HTTP servers.
     """
+    app = B2_APPS[name]
     if server == "granian":
         command = [sys.executable, "-m", "granian", "--interface", "asgi"]
         command += ["--host", "127.0.0.1", "--port", "{port}", "--log-level", "warning"]
-        command += ["--no-access-log", "--workers", str(workers), "benchmarks.baseline_app:app"]
+        command += ["--no-access-log", "--workers", str(workers), app]
         return command
-    command = [sys.executable, "-m", "uvicorn", "benchmarks.baseline_app:app"]
+    command = [sys.executable, "-m", "uvicorn", app]
     command += ["--host", "127.0.0.1", "--port", "{port}", "--log-level", "warning"]
     return command + (["--workers", str(workers)] if workers != 1 else [])
 
@@ -385,6 +391,19 @@ def check_page(server: Server, path: str, shows: str | None = None) -> bytes:
     if shows is not None and str(escape(shows)) not in body.decode("utf-8", "replace"):
         raise CheckFailed(f"{server.name}'s page for {path} does not show {shows!r}")
     return body
+
+
+def check_same_page(server: Server, path: str, page: bytes) -> None:
+    """``server`` answers ``path`` with exactly the bytes ``page`` (B2 renders dateline's
+    page: the comparison is only fair while it does)."""
+    body = check_page(server, path)
+    if body != page:
+        at = next((i for i, (a, b) in enumerate(zip(body, page, strict=False)) if a != b), None)
+        at = min(len(body), len(page)) if at is None else at
+        raise CheckFailed(
+            f"{server.name}'s page for {path} is not dateline's: they differ at byte {at}: "
+            f"{body[max(0, at - 60) : at + 60]!r} against {page[max(0, at - 60) : at + 60]!r}"
+        )
 
 
 def process_tree(pid: int) -> list[int]:

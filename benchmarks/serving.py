@@ -9,8 +9,11 @@ a. B0, nginx serving the exact bytes of dateline's article page as a static file
    ``worker_processes`` equal to ``--workers``), against dateline's cached article page
    (``DATELINE_PAGE_CACHE=1``, the default): requests/s ratio dateline/B0, and p99.
 b. dateline with the page cache off (``DATELINE_PAGE_CACHE=0``) against B2
-   (``benchmarks.baseline_app``, under the same server with the same number of worker
-   processes): requests/s ratio dateline/B2.
+   (``benchmarks.baseline_app``: dateline's very page, byte for byte, which is checked
+   before the load, from its own queries and template) and B2-lite
+   (``benchmarks.baseline_lite``: a smaller page, the baseline before November 26), each
+   under the same server with the same number of worker processes: requests/s ratios
+   dateline/B2 (the target's) and dateline/B2-lite.
 c. the cached home page, a section page, ``/rss.xml`` and ``/api/articles``: requests/s
    and p99 of each, and the ratio to the cached article page. (a) and (c) are loaded in
    the same rounds: each round runs wrk once against every target, reversing the order
@@ -64,6 +67,7 @@ from sqlalchemy import event
 
 from benchmarks.machine import machine
 from benchmarks.servers import (
+    B2_APPS,
     START_TIMEOUT,
     CheckFailed,
     Measured,
@@ -74,6 +78,7 @@ from benchmarks.servers import (
     add_load_options,
     b2_command,
     check_page,
+    check_same_page,
     command_line,
     dateline_command,
     free_port,
@@ -451,18 +456,28 @@ def bench_sqlite(
         uncached, out["cold_start_s"]["dateline, cache off"] = start_dateline(
             running, "dateline, cache off", uncached_env, args, article.path
         )
-        b2 = running.start("B2", b2_command(args.workers, args.server or "granian"), uncached_env)
-        wait_ready(b2, article.path)
-        versus = {"dateline": Measured(), "B2": Measured()}
+        baselines = {
+            name: running.start(
+                name, b2_command(args.workers, args.server or "granian", name), uncached_env
+            )
+            for name in B2_APPS
+        }
+        for server in baselines.values():
+            wait_ready(server, article.path)
+        # B2 is measured only while it renders dateline's very page
+        check_same_page(baselines["B2"], article.path, check_page(uncached, article.path))
+        versus = {name: Measured() for name in ("dateline", *baselines)}
         urls = {}
-        for name, server in (("dateline", uncached), ("B2", b2)):
+        for name, server in (("dateline", uncached), *baselines.items()):
             versus[name].page_bytes = len(check_page(server, article.path, article.headline))
             urls[name] = f"http://127.0.0.1:{server.port}{article.path}"
         load_in_turn(urls, args, "uncached", versus)
         uncached_pages = {name: m.summary() for name, m in versus.items()}
-        out["memory"] |= {"dateline, cache off": memory(uncached), "B2": memory(b2)}
+        out["memory"] |= {"dateline, cache off": memory(uncached)}
+        out["memory"] |= {name: memory(server) for name, server in baselines.items()}
         running.stop(uncached)
-        running.stop(b2)
+        for server in baselines.values():
+            running.stop(server)
 
         out["publish_to_visible"] = {}
         if args.trials:
@@ -483,6 +498,11 @@ def bench_sqlite(
         "servers": uncached_pages,
         "ratio_to_B2": round(
             uncached_pages["dateline"]["requests_per_s"] / uncached_pages["B2"]["requests_per_s"],
+            3,
+        ),
+        "ratio_to_B2_lite": round(
+            uncached_pages["dateline"]["requests_per_s"]
+            / uncached_pages["B2-lite"]["requests_per_s"],
             3,
         ),
     }
@@ -581,7 +601,10 @@ def print_table(report: dict[str, Any]) -> None:
     )
     print("\nb. article page, page cache off (DATELINE_PAGE_CACHE=0), against B2, SQLite")
     print_summaries(sqlite["uncached"]["servers"])
-    print(f"ratio dateline / B2 (req/s): {sqlite['uncached']['ratio_to_B2']:.2f}")
+    print(
+        f"ratio dateline / B2 (req/s): {sqlite['uncached']['ratio_to_B2']:.2f}; "
+        f"dateline / B2-lite (the smaller page): {sqlite['uncached']['ratio_to_B2_lite']:.2f}"
+    )
     print("\nd. publish to visible (commit to first response showing it), ms")
     for result in report["results"]:
         for kind, per_server in result["publish_to_visible"].items():

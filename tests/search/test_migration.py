@@ -1,4 +1,4 @@
-"""Migrations 0006 and 0008 on a database that already holds articles: body text and index
+"""Migrations 0006, 0008 and 0011 on a database that already holds articles: body text and index
 backfilled, published articles found; and back down."""
 
 from __future__ import annotations
@@ -147,3 +147,43 @@ def test_downgrading_the_side_table_brings_back_the_generated_column(store: Stor
         assert "articles_search" in tables  # FTS5 was never touched
     assert store.migrate()  # and up again
     assert store.search(SearchQuery("anything")).total == 0
+
+
+def test_the_filters_table_is_filled_on_upgrade_and_gone_on_downgrade(database_url: str) -> None:
+    """Migration 0011 (SQLite): published articles' sections and times, in a narrow table."""
+    engine = make_engine(database_url)
+    if engine.dialect.name != "sqlite":
+        engine.dispose()
+        return  # PostgreSQL's article_search is 0008's, untouched by 0011
+    migrate_to(engine, "upgrade", "0010")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
+        )
+        _insert_article(conn, 1, "published", "Tanker arrives")
+        _insert_article(conn, 2, "draft", "Harbour draft")
+        _insert_article(conn, 3, "published", "Harbour pilots busy")
+    store = Store(engine)
+    try:
+        assert store.migrate()
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT article_id, section_id FROM article_search ORDER BY article_id")
+            ).all()
+        assert [tuple(r) for r in rows] == [(1, 1), (3, 1)]
+        assert [
+            h.article.id for h in store.search(SearchQuery("harbour", section="world")).hits
+        ] == [3, 1]
+        migrate_to(engine, "downgrade", "0010")
+        with engine.connect() as conn:
+            assert "article_search" not in inspect(conn).get_table_names()
+            triggers = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'trigger' AND name LIKE 'article_search%'"
+                )
+            ).all()
+        assert triggers == []
+        publish.publish(store, [2], datetime(2026, 2, 1, tzinfo=UTC))  # no trigger to fail
+    finally:
+        store.close()

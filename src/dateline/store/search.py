@@ -77,7 +77,8 @@ WINDOW_EMPTY_GROWTH = 16
 DENSE_SHARE = 0.2
 
 _fts = table("articles_search", column("rowid", Integer))
-# PostgreSQL's index (migration 0008): published articles only
+# the narrow table of published articles (PostgreSQL: migration 0008, with the vectors;
+# SQLite: migration 0011, the filters only, the text being in ``articles_search``)
 _index = table(
     "article_search",
     column("article_id", Integer),
@@ -135,13 +136,14 @@ class _SqliteStatements:
 
 
 def _unindexed(name: str) -> ColumnElement[Any]:
-    """``+articles.<name>`` (SQLite), which no index serves.
+    """``+article_search.<name>`` (SQLite), which no index serves.
 
     So SQLite's planner always leads with the FTS5 index and looks each match up by
-    rowid; given an indexed filter on ``articles`` it would rather walk that index and
-    probe the FTS5 table once per row, hundreds of times slower for a common filter.
+    rowid in the narrow table of filters (migration 0011); given an indexed filter it
+    would rather walk that index and probe the FTS5 table once per row, hundreds of
+    times slower for a common filter.
     """
-    return type_coerce(literal_column(f"+articles.{name}"), articles.c[name].type)
+    return type_coerce(literal_column(f"+article_search.{name}"), articles.c[name].type)
 
 
 def _section_id() -> ColumnElement[Any]:
@@ -154,19 +156,21 @@ def _sqlite_statements(section: bool, since: bool, until: bool) -> _SqliteStatem
     """Built once per process: a search then only binds its values.
 
     The FTS5 index holds published articles only (its triggers see to it), so without
-    filters no ``articles`` row is read at all.
+    filters no other row is read at all; filters are tested on ``article_search``, the
+    narrow table of published articles' section and publication time (migration 0011),
+    never on the wide ``articles`` rows.
     """
     published = _unindexed("published_at")
     conditions: list[ColumnElement[bool]] = []
-    if section or since or until:
-        conditions.append(_unindexed("status") == Status.PUBLISHED.value)
     if section:
         conditions.append(_unindexed("section_id") == _section_id())
     if since:
         conditions.append(published >= bindparam("since"))
     if until:
         conditions.append(published < bindparam("until"))
-    matches: FromClause = _fts.join(articles, articles.c.id == _fts.c.rowid) if conditions else _fts
+    matches: FromClause = (
+        _fts.join(_index, _index.c.article_id == _fts.c.rowid) if conditions else _fts
+    )
     match = text("articles_search MATCH :match")
     score = -func.bm25(literal_column("articles_search"), HEADLINE_WEIGHT, DECK_WEIGHT, BODY_WEIGHT)
     snippet = func.snippet(
