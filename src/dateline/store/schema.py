@@ -370,8 +370,9 @@ article_editors = Table(
 # The full-text index of published articles (migration 0006) has a form of its own on
 # each database, which this metadata cannot declare: on SQLite the FTS5 table
 # ``articles_search`` (its ``_data``, ``_idx``, ``_docsize`` and ``_config`` shadow
-# tables) and the triggers on ``articles`` that keep it in step; on PostgreSQL the
-# table ``article_search`` (migration 0008), its key and indexes, and its trigger.
+# tables), the narrow table of filters ``article_search`` (migration 0011) and the
+# triggers on ``articles`` that keep them in step; on PostgreSQL the table
+# ``article_search`` (migration 0008), its key and indexes, and its trigger.
 # Comparisons of a database with this metadata leave them out through
 # ``in_schema_of_record``.
 SEARCH_INDEX_OBJECTS = frozenset(
