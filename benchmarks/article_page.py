@@ -229,7 +229,8 @@ def print_table(report: dict[str, Any]) -> None:
 def budget(args: argparse.Namespace) -> int:
     """Seconds the whole run may take: generous, from the parameters."""
     generate = 60 + args.articles * 0.05
-    servers = 2 * START_TIMEOUT + 2 * (args.warmup + 30) + 2 * args.runs * (args.duration + 30)
+    count = len(SERVERS)
+    servers = count * (START_TIMEOUT + args.warmup + 30 + args.runs * (args.duration + 30))
     per_database = generate + servers
     return int((2 if args.postgres else 1) * per_database + 60)
 

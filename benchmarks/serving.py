@@ -632,8 +632,9 @@ def print_table(report: dict[str, Any]) -> None:
 def budget(args: argparse.Namespace) -> int:
     """Seconds the whole run may take: generous, from the parameters."""
     generate = 60 + args.articles * 0.05
-    starts = 6 * START_TIMEOUT
-    loads = (len(PAGES) + 3) * (args.warmup + args.runs * (args.duration + 30))
+    starts = 7 * START_TIMEOUT
+    # the pages, B0 (article and feed), and the uncached dateline, B2 and B2-lite
+    loads = (len(PAGES) + 5) * (args.warmup + args.runs * (args.duration + 30))
     trials = 2 * (args.trials + 1) * (2 * VISIBLE_TIMEOUT + 5)
     per_database = generate + starts + trials
     return int((2 if args.postgres else 1) * per_database + loads + 60)
