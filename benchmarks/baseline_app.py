@@ -31,8 +31,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from benchmarks.baseline_lite import database_url, make_engine
+# the two lists are queried as B2-lite queries them (its ``articles`` is ``listed`` here)
+from benchmarks.baseline_lite import RECENT, RELATED, engine_lifespan, related, utc
+from benchmarks.baseline_lite import articles as listed
+from dateline.weather.conditions import LABELS
 
 STATIC = Path(__file__).resolve().parent.parent / "src" / "dateline" / "web" / "static"
 FRESH = timedelta(minutes=60)  # dateline's weather rules: shown plain, then "as of"
@@ -120,13 +122,6 @@ corrections = Table(
     Column("text", String),
     Column("created_at", DateTime(timezone=True)),
 )
-related = Table(
-    "related",
-    metadata,
-    Column("article_id", Integer),
-    Column("related_id", Integer),
-    Column("rank", Integer),
-)
 observations = Table(
     "weather_observations",
     metadata,
@@ -155,20 +150,6 @@ TOPICS = (
 )
 CORRECTIONS = select(corrections.c.text, corrections.c.created_at).order_by(
     corrections.c.created_at, corrections.c.id
-)
-RELATED = (
-    select(articles.c.headline, articles.c.slug, articles.c.published_at)
-    .select_from(related)
-    .join(articles, articles.c.id == related.c.related_id)
-    .where(articles.c.status == "published")
-    .order_by(related.c.rank)
-    .limit(5)
-)
-RECENT = (
-    select(articles.c.headline, articles.c.slug, articles.c.published_at)
-    .where(articles.c.status == "published")
-    .order_by(articles.c.published_at.desc(), articles.c.id.desc())
-    .limit(5)
 )
 SECTIONS = select(sections.c.slug, sections.c.name).order_by(sections.c.position, sections.c.name)
 WEATHER = select(observations)
@@ -328,18 +309,6 @@ ICONS = {
     "cloud": '<path d="M9 25h15a5 5 0 0 0 0-10 7 7 0 0 0-13.5 1.5A4.3 4.3 0 0 0 9 25z"/>',
     "low_cloud": '<path d="M9 20h15a5 5 0 0 0 0-10 7 7 0 0 0-13.5 1.5A4.3 4.3 0 0 0 9 20z"/>',
 }
-LABELS = {
-    "clear": "Clear",
-    "partly-cloudy": "Partly cloudy",
-    "cloudy": "Cloudy",
-    "fog": "Fog",
-    "drizzle": "Drizzle",
-    "rain": "Rain",
-    "snow": "Snow",
-    "sleet": "Sleet",
-    "showers": "Showers",
-    "thunder": "Thunderstorms",
-}
 template = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(PAGE)
 template.globals.update({k: Markup(v) for k, v in ICONS.items()})
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -361,10 +330,6 @@ def _site() -> dict[str, Any]:
     }
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _date(value: datetime, tz: ZoneInfo) -> str:
     when = value.astimezone(tz)
     return f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
@@ -382,7 +347,7 @@ def _iso(value: datetime) -> str:
 
 
 def _item(row: Any, tz: ZoneInfo) -> dict[str, Any]:
-    when = _utc(row.published_at)
+    when = utc(row.published_at)
     return {
         "headline": row.headline,
         "path": f"/{when:%Y/%m/%d}/{row.slug}",
@@ -491,7 +456,7 @@ def _weather(row: Any, now: datetime, tz: ZoneInfo) -> dict[str, str] | None:
     """The widget for the city's observation: none once stale, "as of" after an hour."""
     if row is None:
         return None
-    observed = _utc(row.observed_at)
+    observed = utc(row.observed_at)
     age = now - observed
     if age > STALE or age < -timedelta(minutes=10):
         return None
@@ -512,14 +477,6 @@ def build_app() -> Starlette:
     site = _site()
     tz = site["tz"]
 
-    @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        engines.append(make_engine(database_url()))
-        try:
-            yield
-        finally:
-            engines.pop().dispose()
-
     async def article(request: Request) -> Response:
         with engines[0].connect() as conn:
             found = conn.execute(
@@ -530,16 +487,16 @@ def build_app() -> Starlette:
             bylines = conn.execute(BYLINES.where(article_authors.c.article_id == found.id)).all()
             subjects = conn.execute(TOPICS.where(article_topics.c.article_id == found.id)).all()
             fixes = [
-                {"text": r.text, "at": _utc(r.created_at)}
+                {"text": r.text, "at": utc(r.created_at)}
                 for r in conn.execute(CORRECTIONS.where(corrections.c.article_id == found.id))
             ]
             rel = conn.execute(RELATED.where(related.c.article_id == found.id)).all()
-            rec = conn.execute(RECENT.where(articles.c.id != found.id)).all()
+            rec = conn.execute(RECENT.where(listed.c.id != found.id)).all()
             nav = conn.execute(SECTIONS).all()
             observed = conn.execute(WEATHER.where(observations.c.location == site["city"])).first()
         page = found._asdict()
-        published = page["published_at"] = _utc(found.published_at)
-        updated = page["updated_at"] = _utc(found.updated_at) if found.updated_at else None
+        published = page["published_at"] = utc(found.published_at)
+        updated = page["updated_at"] = utc(found.updated_at) if found.updated_at else None
         path = f"/{published:%Y/%m/%d}/{found.slug}"
         page["canonical"] = found.canonical_url or site["url"] + path
         page["dateline"] = _printed_dateline(found.dateline)
@@ -576,7 +533,7 @@ def build_app() -> Starlette:
 
     return Starlette(
         routes=[Route("/{year:int}/{month:int}/{day:int}/{slug}", article)],
-        lifespan=lifespan,
+        lifespan=engine_lifespan(engines),
     )
 
 

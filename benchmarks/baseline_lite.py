@@ -39,6 +39,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import Lifespan
 
 metadata = MetaData()
 sections = Table(
@@ -133,12 +134,27 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=5)
 
 
-def _utc(value: datetime) -> datetime:
+def utc(value: datetime) -> datetime:
+    """A time read from the database, in UTC (SQLite gives it without a zone)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def engine_lifespan(engines: list[Engine]) -> Lifespan[Starlette]:
+    """An app's lifespan that keeps its engine in ``engines`` while it runs."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        engines.append(make_engine(database_url()))
+        try:
+            yield
+        finally:
+            engines.pop().dispose()
+
+    return lifespan
+
+
 def _item(row: Any) -> dict[str, Any]:
-    when = _utc(row.published_at)
+    when = utc(row.published_at)
     return {
         "headline": row.headline,
         "path": f"/{when:%Y/%m/%d}/{row.slug}",
@@ -180,14 +196,6 @@ def build_app() -> Starlette:
     """The baseline site: one route, the article page; the engine is made at startup."""
     engines: list[Engine] = []
 
-    @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        engines.append(make_engine(database_url()))
-        try:
-            yield
-        finally:
-            engines.pop().dispose()
-
     async def article(request: Request) -> Response:
         with engines[0].connect() as conn:
             found = conn.execute(
@@ -196,7 +204,7 @@ def build_app() -> Starlette:
             if found is None:
                 return HTMLResponse("<h1>Not found</h1>", status_code=404)
             page = found._asdict()
-            page["published_at"] = _utc(found.published_at)
+            page["published_at"] = utc(found.published_at)
             rel = conn.execute(RELATED.where(related.c.article_id == found.id))
             rec = conn.execute(RECENT.where(articles.c.id != found.id))
             lists = [
@@ -207,7 +215,7 @@ def build_app() -> Starlette:
 
     return Starlette(
         routes=[Route("/{year:int}/{month:int}/{day:int}/{slug}", article)],
-        lifespan=lifespan,
+        lifespan=engine_lifespan(engines),
     )
 
 
