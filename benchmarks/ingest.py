@@ -116,7 +116,7 @@ from dateline.ingest.pipeline import (
 from dateline.ingest.pipeline import summary as poll_summary
 from dateline.ingest.reader import FeedReader, article_mark
 from dateline.model import Article, FeedSource, Section
-from dateline.related.duplicates import fingerprint, same_story
+from dateline.model.fingerprint import fingerprint, same_story
 from dateline.store import Fingerprint, Incoming, Store, open_store
 from dateline.store.schema import articles as articles_table
 from dateline.store.schema import ingest_items
@@ -913,7 +913,7 @@ _CALLS = (
     ("dateline/ingest/sanitize.py", "sanitize_html", "    sanitize_html (every call)"),
     ("dateline/ingest/formats/entry.py", "_deck", "    _deck"),
     ("dateline/ingest/structure.py", "recognize", "    recognize"),
-    ("dateline/related/duplicates.py", "fingerprint", "fingerprint (MinHash)"),
+    ("dateline/model/fingerprint.py", "fingerprint", "fingerprint (MinHash)"),
     ("dateline/store/__init__.py", "take_items", "Store.take_items"),
     ("dateline/store/intake.py", "_take", "  intake._take (per item)"),
     ("dateline/store/intake.py", "_copy_of", "    _copy_of (band lookup)"),

@@ -6,22 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from alembic import command
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from dateline import publish
 from dateline.model import SearchQuery
-from dateline.store import Store, migrate
+from dateline.store import Store
 from dateline.store.engine import make_engine
-
-
-def migrate_to(engine: Engine, verb: str, revision: str) -> None:
-    """Run Alembic's ``upgrade`` or ``downgrade`` to ``revision`` on ``engine``."""
-    config = migrate._config()
-    with engine.connect().execution_options(dateline_write=True) as conn:
-        config.attributes["connection"] = conn
-        getattr(command, verb)(config, revision)
-        conn.commit()
+from tests.migrating import migrate_to
 
 
 def test_upgrading_fills_body_text_and_indexes_published_articles_only(

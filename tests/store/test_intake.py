@@ -9,7 +9,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dateline.model import Article, Author, Block, BlockKind, Section, Source, Topic
-from dateline.related.duplicates import fingerprint, same_story
+from dateline.model.fingerprint import fingerprint, same_story
 from dateline.store import Fingerprint, Incoming, Store, TakeResult, intake, taxonomy
 from dateline.store.schema import (
     article_authors,

@@ -59,8 +59,8 @@ from dateline.ingest.reader import FeedReader, Mark, article_mark
 from dateline.ingest.structure import recognize
 from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
 from dateline.model.feed_source import backoff
+from dateline.model.fingerprint import same_story
 from dateline.model.text import strip_tags
-from dateline.related.duplicates import same_story
 from dateline.store import Fingerprint, Incoming, Store
 
 log = logging.getLogger("dateline.ingest")

@@ -30,13 +30,13 @@ from types import TracebackType
 
 from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
 from dateline.model import Article
+from dateline.model.fingerprint import fingerprint
 from dateline.model.pickling import by_fields
-from dateline.related.duplicates import fingerprint
 
 log = logging.getLogger("dateline.ingest")
 PARENT_CHECK_SECONDS = 1.0
 
-# an item's MinHash fingerprint: its signature and its band keys (``duplicates.fingerprint``)
+# an item's MinHash fingerprint: its signature and its band keys (``model.fingerprint``)
 Mark = tuple[bytes, tuple[int, ...]]
 
 

@@ -1,131 +1,36 @@
-"""Near-duplicate detection: MinHash over word shingles, LSH for candidates.
+"""Near-duplicate detection among indexed articles: which are copies of which.
 
-Syndicated copies of one story carry the same text with small edits under another
-headline, so the headline is left out: an article is the set of its three-word shingles
-of deck and body (lower-cased words, stop words kept, since they carry the wording). Two
-articles are copies when the MinHash estimate of their shingle-set Jaccard similarity
-reaches ``THRESHOLD``, and a group of copies is everything linked that way, directly or
-through other copies; LSH banding (``BANDS`` bands of ``ROWS`` values, candidate pairs
-from a Jaccard of about 0.3) proposes the pairs so that a new article is compared with few
-others. Articles too short to judge (fewer than ``MIN_WORDS`` words) have no copies.
+An article's text is sketched as ``model.fingerprint`` describes (MinHash over its
+three-word shingles of deck and body, LSH band keys). Two articles are copies when the
+MinHash estimate of their shingle-set Jaccard similarity reaches ``THRESHOLD``, and a group
+of copies is everything linked that way, directly or through other copies; the band keys
+propose the pairs so that a new article is compared with few others. Articles too short
+to judge have no copies.
 
 The numbers were chosen on the benchmark archive's planted copies (docs/benchmarks.md):
 at 100k articles with 6,208 copy pairs, 128 permutations in 42 bands of 3 and a 0.4
 threshold with groups miss none and link 2 pairs of different stories; 64 permutations
 at 0.5 missed 26 pairs (8 with groups). Ingest merges an incoming item into a stored
-article only at ``MERGE_THRESHOLD`` (``same_story``): a merge cannot be undone by the
-next list computation, so it asks for more (at 0.45 no different stories were linked).
+article only at ``model.fingerprint.MERGE_THRESHOLD`` (``same_story``): a merge cannot be
+undone by the next list computation, so it asks for more (at 0.45 no different stories
+were linked). (Those figures were taken with the former shingle hashes, before migration
+0012; the planted copies found and the ECB+ metrics were the same after it.)
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 
-NUM_PERM = 128
-SHINGLE = 3
+from dateline.model.fingerprint import BANDS, NUM_PERM, Sketch, sketch
+
 THRESHOLD = 0.4
-MERGE_THRESHOLD = 0.5
-BANDS = 42  # of ROWS values each: a pair of Jaccard 0.3 is a candidate with odds 2 in 3
-ROWS = 3
-MIN_WORDS = 12
 MAX_GROUP = 64  # articles in one group of copies, the article included
 MERGE_MIN = 256  # rows written since the last sort, scanned in full, before sorting again
 MERGE_SHARE = 0.05
 LINK_BATCH = 65536  # candidate pairs whose signatures ``link_all`` compares at once
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _hash(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
-
-
-def shingles(text: str) -> list[bytes]:
-    """The distinct three-word shingles of ``text``, as bytes."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < MIN_WORDS:
-        return []
-    grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    return [g.encode("utf-8") for g in sorted(grams)]
-
-
-# datasketch's affine32 scheme: each shingle's 32-bit hash is mixed by the MurmurHash3
-# finalizer, then permuted as ``a * h + b`` modulo 2**32 with the odd ``a`` and the ``b`` of
-# ``MinHash(num_perm=NUM_PERM, seed=1)``; a signature value is the least over the shingles.
-# Computed here with numpy over all shingles at once, the values are datasketch's own
-# (``MinHash.update_batch`` with ``hashfunc=_hash``; a test holds the two together).
-_A, _B = (np.asarray(p, dtype=np.uint32) for p in MinHash(num_perm=NUM_PERM, seed=1).permutations)
-_FMIX = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
-
-
-def _hashes(grams: list[bytes]) -> npt.NDArray[np.uint32]:
-    """Each shingle's ``_hash``, in one array."""
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(g, digest_size=4).digest() for g in grams])
-    return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
-
-
-def signature(grams: list[bytes]) -> npt.NDArray[np.uint32]:
-    """The MinHash signature of a shingle set: ``NUM_PERM`` 32-bit values."""
-    if not grams:
-        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    s1, m1, s2, m2, s3 = _FMIX
-    hv = _hashes(grams)
-    hv = hv ^ (hv >> s1)
-    hv = hv * m1
-    hv = hv ^ (hv >> s2)
-    hv = hv * m2
-    hv = hv ^ (hv >> s3)
-    values: npt.NDArray[np.uint32] = (hv[:, None] * _A + _B).min(axis=0)
-    return values
-
-
-def band_keys(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-    """The signature's ``BANDS`` LSH keys: a hash of each band's index and ``ROWS`` values."""
-    keys = [
-        _hash64(b.to_bytes(2, "little") + values[b * ROWS : (b + 1) * ROWS].tobytes())
-        for b in range(BANDS)
-    ]
-    return np.asarray(keys, dtype=np.uint64)
-
-
-Sketch = tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64]]
-
-
-def sketch(text: str) -> Sketch | None:
-    """A text's MinHash signature and band keys, or ``None`` when it is too short to judge.
-
-    The costly part of ``DuplicateIndex.add``, independent of the index: a bulk build may
-    compute sketches in other processes and ``insert`` them in order.
-    """
-    grams = shingles(text)
-    if not grams:
-        return None
-    values = signature(grams)
-    return values, band_keys(values)
-
-
-def fingerprint(text: str) -> tuple[bytes, tuple[int, ...]] | None:
-    """A text's signature as bytes and its band keys as signed 64-bit integers (for a
-    database column), or ``None`` when the text is too short to judge."""
-    grams = shingles(text)
-    if not grams:
-        return None
-    values = signature(grams)
-    keys = band_keys(values).view(np.int64)
-    return values.tobytes(), tuple(int(k) for k in keys)
-
-
-def same_story(a: bytes, b: bytes) -> bool:
-    """Whether two signatures (as ``fingerprint`` gives them) mark copies of one text."""
-    x = np.frombuffer(a, dtype=np.uint32)
-    y = np.frombuffer(b, dtype=np.uint32)
-    return len(x) == len(y) == NUM_PERM and float((x == y).mean()) >= MERGE_THRESHOLD
 
 
 class DuplicateIndex:
@@ -310,10 +215,6 @@ class DuplicateIndex:
             frontier = found
         group.discard(doc_id)
         return group
-
-
-def _hash64(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def _grow(array: Any, size: int) -> Any:

@@ -50,7 +50,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from dateline.related.duplicates import DuplicateIndex, Sketch, sketch
+from dateline.model.fingerprint import Sketch, sketch
+from dateline.related.duplicates import DuplicateIndex
 from dateline.related.entities import entity_counts
 from dateline.related.space import TermSpace, row_dots, term_weights
 from dateline.related.text import number_counts, term_counts
