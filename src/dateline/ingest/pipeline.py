@@ -48,7 +48,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from dateline import publish as publishing
 from dateline.ingest.blocks import html_to_blocks
@@ -64,6 +64,7 @@ from dateline.model.text import strip_tags
 from dateline.store import Fingerprint, Incoming, Store
 
 log = logging.getLogger("dateline.ingest")
+T = TypeVar("T")
 
 # one thread of this process stores at a time: the database takes one writer anyway, and
 # threads queueing here do not use up the database's busy timeout waiting for each other
@@ -157,7 +158,7 @@ async def poll_due(
                 )
             except Exception as exc:  # a fault of ours or the store's: the others go on
                 log.exception("ingest: polling source %s failed", source_id)
-                return _crashed(store, source_id, owner, exc)
+                return await asyncio.to_thread(_stored, _crashed, store, source_id, owner, exc)
 
     reports = await asyncio.gather(*(one(i) for i in ids))
     return [r for r in reports if r is not None]
@@ -172,10 +173,17 @@ async def poll_source(
     force: bool = False,
     reader: FeedReader | None = None,
 ) -> PollReport | None:
-    """One poll of one source; ``None`` when it is not due or another process holds it."""
+    """One poll of one source; ``None`` when it is not due or another process holds it.
+
+    Every store call runs in a thread (``_stored``): a write waits for SQLite's write
+    lock while another poll's items are stored, and the event loop must go on fetching
+    and handing feeds to the reader meanwhile.
+    """
     reader = reader or FeedReader(0)
     now = datetime.now(UTC)
-    source = store.claim_source(source_id, owner, now, now + LEASE, force=force)
+    source = await asyncio.to_thread(
+        _stored, store.claim_source, source_id, owner, now, now + LEASE, force
+    )
     if source is None:
         return None
     report = PollReport(source)
@@ -184,11 +192,13 @@ async def poll_source(
             source.url, etag=source.etag, last_modified=source.last_modified
         )
     except FetchError as exc:
-        return _failed(store, report, owner, str(exc), exc.retry_after)
+        return await _failing(store, report, owner, str(exc), exc.retry_after)
     if fetched.not_modified:
         report.status = "not_modified"
-        _publish_waiting(store, report)
-        _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
+        await asyncio.to_thread(_stored, _publish_waiting, store, report)
+        await asyncio.to_thread(
+            _stored, _succeeded, store, report, owner, fetched.etag, fetched.last_modified
+        )
         return report
     try:
         read = await reader.read(
@@ -198,12 +208,13 @@ async def poll_source(
             section=source.section,
         )
     except InvalidItem as exc:
-        return _failed(store, report, owner, str(exc), None)
+        return await _failing(store, report, owner, str(exc), None)
     except BrokenProcessPool:
-        return _failed(store, report, owner, f"{fetched.url}: the feed reader process died", None)
+        message = f"{fetched.url}: the feed reader process died"
+        return await _failing(store, report, owner, message, None)
     parsed = read.parsed
     if parsed.warnings and not parsed.items:
-        return _failed(store, report, owner, f"{fetched.url}: {parsed.warnings[0]}", None)
+        return await _failing(store, report, owner, f"{fetched.url}: {parsed.warnings[0]}", None)
     report.problems.extend(parsed.skipped)
     report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
     sections: dict[str, Section | None] = {}
@@ -226,14 +237,23 @@ async def poll_source(
             waiting = []
     await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
     await asyncio.to_thread(_stored, _publish_waiting, store, report)
-    _succeeded(store, report, owner, fetched.etag, fetched.last_modified)
+    await asyncio.to_thread(
+        _stored, _succeeded, store, report, owner, fetched.etag, fetched.last_modified
+    )
     return report
 
 
-def _stored(work: Callable[..., None], *args: Any) -> None:
-    """Run one storing step under this process's store lock."""
+def _stored(work: Callable[..., T], *args: Any) -> T:
+    """Run one storing step under this process's store lock (in a thread of its own)."""
     with _STORING:
-        work(*args)
+        return work(*args)
+
+
+async def _failing(
+    store: Store, report: PollReport, owner: str, message: str, retry_after: timedelta | None
+) -> PollReport:
+    """``_failed``, in a thread."""
+    return await asyncio.to_thread(_stored, _failed, store, report, owner, message, retry_after)
 
 
 def _in_section(
