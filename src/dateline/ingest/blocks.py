@@ -40,7 +40,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACE_AT_BR = re.compile(r"\s*<br>\s*")
 _EDGE_BR = re.compile(r"^(?:<br>)+|(?:<br>)+$")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
-_MARKED = etree.XPath("descendant-or-self::*[@class or self::span]")
+# the elements with a class, and the spans, in document order (a union is sorted so):
+# written as ``descendant-or-self::*[@class or self::span]`` it costs libxml2 three times
+# as much, on the many bodies where it finds nothing
+_MARKED = etree.XPath("descendant-or-self::*/@class/.. | descendant-or-self::span")
 _TAG = re.compile(r"<[^>]+>")  # as model.text.strip_tags removes them
 
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -118,14 +121,17 @@ class _Loose:
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._breaks = 0
+        self._blank = True  # only whitespace so far: the line breaks between blocks
 
     def add_text(self, text: str | None) -> None:
         if text:
             if text.strip():
                 self._breaks = 0
+                self._blank = False
             self._parts.append(escape(text, quote=False))
 
     def add_element(self, element: HtmlElement) -> None:
+        self._blank = False
         if element.tag == "br":
             self._breaks += 1
             self._parts.append("<br>")
@@ -138,12 +144,13 @@ class _Loose:
         return self._breaks >= 2
 
     def flush(self) -> Iterator[Block]:
-        if self._parts:
-            inline = _normalise("".join(self._parts))
-            self._parts.clear()
-            self._breaks = 0
-            if _has_text(inline):
-                yield Block(BlockKind.PARAGRAPH, html=inline)
+        parts, blank = self._parts, self._blank
+        self._parts, self._breaks, self._blank = [], 0, True
+        if blank:  # whitespace alone normalises to "", which has no text: no paragraph
+            return
+        inline = _normalise("".join(parts))
+        if _has_text(inline):
+            yield Block(BlockKind.PARAGRAPH, html=inline)
 
 
 def _walk(container: HtmlElement) -> Iterator[Block]:
@@ -151,8 +158,8 @@ def _walk(container: HtmlElement) -> Iterator[Block]:
     loose = _Loose()
     loose.add_text(container.text)
     for child in container:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if not tag:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment or processing instruction
             loose.add_text(child.tail)
             continue
         if tag in _WRAPPERS or (tag in _INLINE and _holds_blocks(child)):
@@ -190,20 +197,23 @@ def _walk(container: HtmlElement) -> Iterator[Block]:
 
 
 def _holds_blocks(element: HtmlElement) -> bool:
-    """Whether a (normally inline) element holds block elements, so must be descended."""
-    return any(isinstance(d.tag, str) and d.tag not in _INLINE for d in element.iterdescendants())
+    """Whether a (normally inline) element holds block elements, so must be descended.
+
+    ``img`` is no inline element: an element that holds no blocks holds no image either.
+    """
+    return any(d.tag not in _INLINE for d in element.iterdescendants(etree.Element))
 
 
 def _paragraph(element: HtmlElement) -> Iterator[Block]:
     """A paragraph, any images in it lifted out (before it if they lead, else after)."""
-    images = list(element.iter("img"))
-    if not images:
-        if _holds_blocks(element):  # block structure that slipped into a paragraph
-            yield from _walk(element)
-            return
+    if not _holds_blocks(element):  # the common case: inline content only, so no image
         inline = _inner_html(element)
         if _has_text(inline):
             yield Block(BlockKind.PARAGRAPH, html=inline)
+        return
+    images = list(element.iter("img"))
+    if not images:  # block structure that slipped into a paragraph
+        yield from _walk(element)
         return
     leading = not _has_text(_text_before(element, images[0]))
     image_blocks = [block for img in images for block in _image(img)]
@@ -311,8 +321,14 @@ def _inner_html(element: HtmlElement) -> str:
 
 
 def _outer_html(element: HtmlElement) -> str:
-    """``element`` itself as HTML, tail excluded."""
-    return str(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+    """``element`` itself as HTML, tail excluded.
+
+    ``lxml.html.tostring`` is this call plus a scan removing ``<meta http-equiv=
+    "Content-Type">`` tags, which sanitized HTML never holds: the sanitizer lets no
+    ``meta`` element and no comment through, and the serializer escapes the ``<`` in
+    text and attribute values.
+    """
+    return str(etree.tostring(element, method="html", encoding="unicode", with_tail=False))
 
 
 def _normalise(inline: str) -> str:
@@ -334,6 +350,10 @@ def _collapsed(text: str) -> str:
 
 
 def _has_text(inline: str) -> bool:
+    """``bool(strip_tags(inline))``."""
+    first = inline[:1]
+    if first and first not in "<&" and not first.isspace():
+        return True  # a first character that neither tags, entities nor spaces take away
     bare = _TAG.sub(" ", inline)
     if "&" not in bare:  # no entity: what strip_tags would give is this, spaces collapsed
         return not bare.isspace() and bool(bare)

@@ -42,7 +42,7 @@ import re
 from dataclasses import replace
 
 from dateline.model import Block, BlockKind
-from dateline.model.text import strip_tags
+from dateline.model.text import collapse_spaces, strip_tags
 
 MAX_DATELINE_OPENING = 60
 MAX_CREDIT_LINE = 400
@@ -111,7 +111,6 @@ _ROLE_BY = re.compile(
     r"(?: and (?:writing|editing))?(?: was contributed)? by\b",
     re.IGNORECASE,
 )
-_SPACE = re.compile(r"\s+")
 
 
 def split_dateline(paragraph_html: str) -> tuple[str, str] | None:
@@ -124,6 +123,8 @@ def split_dateline(paragraph_html: str) -> tuple[str, str] | None:
     bold = _LEADING_BOLD.match(text)
     if bold:
         text = bold.group(2) + text[bold.end() :]
+    if not _may_open_with_city(text):  # most paragraphs: decided without ``_DATELINE``
+        return None
     found = _DATELINE.match(text)
     if found is None:
         return None
@@ -145,6 +146,17 @@ def split_dateline(paragraph_html: str) -> tuple[str, str] | None:
     return place, rest
 
 
+def _may_open_with_city(text: str) -> bool:
+    """False when the first two characters already rule out a city in capitals.
+
+    The city ``_DATELINE`` finds starts the text, and ``split_dateline`` takes it only
+    with two letters or more, every one a capital: so it spans the first two characters,
+    and a letter among them that is not a capital (the ``Th`` of ``The``) rules it out.
+    That saves running ``_DATELINE``, which reads on through the opening words.
+    """
+    return not any(c.isalpha() and not c.isupper() for c in text[:2])
+
+
 def _opens_sentence(text: str) -> bool:
     """Whether ``text`` starts like a sentence: a capital, a digit or an opening mark."""
     first = text[:1]
@@ -153,7 +165,7 @@ def _opens_sentence(text: str) -> bool:
 
 def is_credit_line(paragraph_text: str) -> bool:
     """Whether a paragraph's plain text reads as a closing credit line (see the module)."""
-    text = _SPACE.sub(" ", paragraph_text).strip()
+    text = collapse_spaces(paragraph_text)
     if not text or len(text) > MAX_CREDIT_LINE or _QUOTES.search(text):
         return False
     return all(_is_credit_sentence(s) for s in _SENTENCE_BREAK.split(text))
@@ -187,7 +199,7 @@ def recognize(
     if body and body[-1].kind is BlockKind.PARAGRAPH:
         last = strip_tags(body[-1].html)
         if credit_line:
-            if last == _SPACE.sub(" ", credit_line).strip():
+            if last == collapse_spaces(credit_line):
                 body.pop()
         elif is_credit_line(last):
             credit_line = last

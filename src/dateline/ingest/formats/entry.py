@@ -58,6 +58,9 @@ _TAG = re.compile(r"<[^>]+>")  # the tags as model.text.strip_tags removes them
 _REGION = re.compile(r"[a-z]{2}|[0-9]{3}")
 # what ``str.isspace`` calls a space (``\s`` asks it), or a control character below 32
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+# an absolute http(s) URL that ``urlsplit`` splits into scheme, host and path alone, and
+# that ``urlunsplit`` puts back together as it was (``_joined``)
+_PLAIN_HTTP_URL = re.compile(r"https?://[^/?#;]+(?:/[^?#;]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,13 +212,28 @@ def http_url(url: str, base_url: str = "") -> str:
     if not url or _SPACE_OR_CONTROL.search(url):
         return ""
     try:
-        absolute = urljoin(base_url, url) if base_url else url
+        absolute = _joined(base_url, url) if base_url else url
         parts = urlsplit(absolute)
     except ValueError:
         return ""
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
     return absolute if len(absolute) <= MAX_URL else ""
+
+
+def _joined(base_url: str, url: str) -> str:
+    """``urljoin(base_url, url)`` for ``http_url``, without the join for a plain URL.
+
+    ``urljoin`` returns an absolute URL as it is when its scheme is not the base's, and
+    else takes it apart and puts it back together: the same URL again when it is plain
+    (``_PLAIN_HTTP_URL``, and free of the spaces and control characters that
+    ``urlsplit`` strips or removes, which ``http_url`` refuses first). Most entry links
+    are plain, and ``urljoin`` costs several times what this does.
+    """
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        urlsplit(base_url)  # for the ValueError that urljoin would raise
+        return url
+    return urljoin(base_url, url)
 
 
 def normalise_language(tag: str) -> str:
