@@ -99,3 +99,26 @@ def test_a_driver_error_is_sqlalchemys_and_listeners_see_each_statement(probed: 
         event.remove(probed.engine, "before_cursor_execute", listen)
     assert seen.count("INSERT") == 3
     assert [row[0] for row in raw_rows(probed)] == ["first", "second"]
+
+
+def test_many_rows_of_plain_values_are_stored_as_sqlalchemy_would(store: Store) -> None:
+    """``run_many`` of a statement with plain values only (no defaults, no processing):
+    with one column and with several, each row's values taken by name."""
+    pairs = Table(
+        "direct_pairs", MetaData(), Column("a", Integer), Column("b", String(10), default=None)
+    )
+    one, two = Direct(insert(pairs), columns=("a",)), Direct(insert(pairs), columns=("a", "b"))
+    rows = [{"a": i, "b": f"b{i}"} for i in range(3)]
+    pairs.create(store.engine)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(insert(pairs), [{"a": 9}])
+            conn.execute(insert(pairs), rows)
+            expected = conn.exec_driver_sql("SELECT a, b FROM direct_pairs ORDER BY a").all()
+            conn.exec_driver_sql("DELETE FROM direct_pairs")
+            one.run_many(conn, [{"a": 9}])
+            two.run_many(conn, rows)
+            stored = conn.exec_driver_sql("SELECT a, b FROM direct_pairs ORDER BY a").all()
+        assert stored == expected and len(stored) == 4
+    finally:
+        pairs.drop(store.engine)

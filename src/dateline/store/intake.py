@@ -412,7 +412,8 @@ def _take(
             else:
                 _record(conn, article, original, ALTERNATE, source_id, now)
             return TakeResult(original, "alternate")
-    result = insert_article(conn, replace(article, status=Status.DRAFT), names, text)
+    draft = article if article.status is Status.DRAFT else replace(article, status=Status.DRAFT)
+    result = insert_article(conn, draft, names, text)
     _record(conn, article, result.article_id, PRIMARY, source_id, now)
     _save_fingerprint(conn, result.article_id, fingerprint, fresh=True)
     return TakeResult(result.article_id, result.outcome)
