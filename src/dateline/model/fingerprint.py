@@ -75,11 +75,10 @@ def shingle_hashes(text: str) -> npt.NDArray[np.uint32] | None:
     found = words(text)
     if len(found) < MIN_WORDS:
         return None
-    known = _WORD_HASHES.get
-    values = [known(word) for word in found]
+    values = list(map(_WORD_HASHES.get, found))
     if None in values:
         values = [_word_hash(w) if v is None else v for w, v in zip(found, values, strict=True)]
-    hv = np.array(values, dtype=np.uint32)
+    hv = np.fromiter(values, dtype=np.uint32, count=len(values))
     first, second = _MULTIPLIERS
     combined: npt.NDArray[np.uint32] = hv[:-2] * first + hv[1:-1] * second + hv[2:]
     return combined
@@ -104,7 +103,9 @@ def signature(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     hv = hv ^ (hv >> s2)
     hv = hv * m2
     hv = hv ^ (hv >> s3)
-    values: npt.NDArray[np.uint32] = (hv[:, None] * _A + _B).min(axis=0)
+    permuted = np.multiply.outer(hv, _A)  # one row a shingle, one column a permutation
+    permuted += _B
+    values: npt.NDArray[np.uint32] = permuted.min(axis=0)
     return values
 
 
