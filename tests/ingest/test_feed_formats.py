@@ -6,18 +6,21 @@ samples beside the IPTC ninjs examples are read from ../shared at run time.
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import feedparser  # type: ignore[import-untyped]
 import pytest
 
 from dateline.ingest.formats.entry import (
     FeedEntry,
     entry_article,
     entry_uid,
+    http_url,
     normalise_language,
     shorten,
 )
@@ -754,3 +757,43 @@ def test_extract_main_html_gives_empty_for_nothing() -> None:
     assert extract_main_html(b"", url="https://x.example/") == ""
     assert extract_main_html(b"<html><body></body></html>", url="https://x.example/") == ""
     assert extract_main_html(b"\xff\xfe\x00garbage", url="", charset="no-such-charset") == ""
+
+
+# relative URLs with no base attribute and no enclosure: feedparser is not told the feed's
+# URL, and the links are joined with it here (formats/feed.py)
+RELATIVE_RSS = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Relative</title><link>/news/</link>
+<item><title>One</title><guid>/news/1.html</guid><description>One, words.</description></item>
+<item><title>Two</title><link>../two.html</link><guid isPermaLink="false">two</guid>
+  <description>Two.</description></item>
+<item><title>Three</title><link>http:///odd.example/three</link><description>3</description></item>
+</channel></rss>
+"""
+RELATIVE_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Relative</title><link href="home.html"/>
+<id>tag:relative.example,2026:feed</id>
+<entry><id>local-1</id><title>One</title><link rel="alternate" href="one.html"/>
+  <content type="html">&lt;p&gt;One.&lt;/p&gt;</content></entry>
+<entry><id>tag:relative.example,2026:2</id><title>Two</title><link href="/two"/>
+  <summary>Two.</summary></entry>
+</feed>
+"""
+
+
+@pytest.mark.parametrize("document", [RELATIVE_RSS, RELATIVE_ATOM, ATOM, RSS10])
+def test_urls_are_absolute_as_feedparser_makes_them_with_the_feeds_url(document: bytes) -> None:
+    """Told the feed's URL or not (formats/feed.py), the links, permalink ids and the
+    feed's link come out as feedparser makes them when told."""
+    told = feedparser.parse(
+        io.BytesIO(document),
+        response_headers={"content-location": FEED_URL, "content-type": "application/xml"},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    parsed = parse_feed(document, url=FEED_URL, content_type="application/xml", section="world")
+    assert parsed.link == told.feed.get("link", "")
+    assert len(parsed.items) == len(told.entries)
+    for item, entry in zip(parsed.items, told.entries, strict=True):
+        assert item.article.canonical_url == http_url(entry.get("link", ""), FEED_URL)
+        if entry.get("guidislink"):
+            assert item.article.uid == entry["id"]
