@@ -25,7 +25,6 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 NUM_PERM = 128
-SHINGLE = 3
 BANDS = 42  # of ROWS values each: a pair of Jaccard 0.3 is a candidate with odds 2 in 3
 ROWS = 3
 MIN_WORDS = 12
@@ -48,10 +47,10 @@ def words(text: str) -> list[str]:
     return found
 
 
-# A word's 32-bit hash is ``_hash`` of its UTF-8 bytes, kept per process for the words met
-# most (news wording follows a Zipf law: a small vocabulary covers most of every text). The
-# table only grows, to ``WORD_CACHE`` words (about 15 MB), so threads reading it at once
-# never see a word vanish; a word met after that is hashed each time.
+# A word's 32-bit hash is ``_hash`` of its UTF-8 bytes, kept per process for the first
+# ``WORD_CACHE`` words met (news wording follows a Zipf law: the common words come early
+# and make most of every text). The table only grows, to about 15 MB, so threads reading
+# it at once never see a word vanish; a word met after that is hashed each time.
 WORD_CACHE = 100_000
 _WORD_HASHES: dict[str, int] = {}
 _MULTIPLIERS = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))  # odd: a word's hash is not lost
@@ -111,9 +110,7 @@ def signature(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
 
 # A band's key: its index and its ``ROWS`` values through the SplitMix64 finalizer, for all
 # bands at once (the index first, then each value xor-ed in and mixed again).
-_BAND_SEEDS = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(
-    np.uint64
-)
+_BAND_SEEDS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 _MIX64 = tuple(np.uint64(c) for c in (30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31))
 
 
