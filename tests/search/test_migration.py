@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from dateline import publish
 from dateline.model import SearchQuery
@@ -69,6 +69,18 @@ def test_downgrading_removes_the_index_and_the_body_text(store: Store) -> None:
     assert store.search(SearchQuery("anything")).total == 0
 
 
+def _old_archive(engine: Engine, revision: str, rows: list[tuple[int, str, str]]) -> None:
+    """The store at ``revision``, with the section ``world`` and articles ``rows`` (id,
+    status, headline) in it."""
+    migrate_to(engine, "upgrade", revision)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
+        )
+        for article_id, status, headline in rows:
+            _insert_article(conn, article_id, status, headline)
+
+
 def _insert_article(conn: Connection, article_id: int, status: str, headline: str) -> None:
     """An article row as a store before migration 0008 held it (body text filled)."""
     conn.execute(
@@ -94,14 +106,15 @@ def test_upgrading_to_the_search_side_table_finds_the_published_articles(
     database_url: str,
 ) -> None:
     engine = make_engine(database_url)
-    migrate_to(engine, "upgrade", "0007")
-    with engine.begin() as conn:
-        conn.execute(
-            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
-        )
-        _insert_article(conn, 1, "published", "Tanker arrives")
-        _insert_article(conn, 2, "published", "Harbour pilots busy")
-        _insert_article(conn, 3, "draft", "Harbour draft")
+    _old_archive(
+        engine,
+        "0007",
+        [
+            (1, "published", "Tanker arrives"),
+            (2, "published", "Harbour pilots busy"),
+            (3, "draft", "Harbour draft"),
+        ],
+    )
     store = Store(engine)
     try:
         assert store.migrate()
@@ -146,14 +159,15 @@ def test_the_filters_table_is_filled_on_upgrade_and_gone_on_downgrade(database_u
     if engine.dialect.name != "sqlite":
         engine.dispose()
         return  # PostgreSQL's article_search is 0008's, untouched by 0011
-    migrate_to(engine, "upgrade", "0010")
-    with engine.begin() as conn:
-        conn.execute(
-            text("INSERT INTO sections (id, slug, name, position) VALUES (1, 'world', 'World', 1)")
-        )
-        _insert_article(conn, 1, "published", "Tanker arrives")
-        _insert_article(conn, 2, "draft", "Harbour draft")
-        _insert_article(conn, 3, "published", "Harbour pilots busy")
+    _old_archive(
+        engine,
+        "0010",
+        [
+            (1, "published", "Tanker arrives"),
+            (2, "draft", "Harbour draft"),
+            (3, "published", "Harbour pilots busy"),
+        ],
+    )
     store = Store(engine)
     try:
         assert store.migrate()

@@ -30,7 +30,7 @@ from lxml.html import HtmlElement
 
 from dateline.ingest.sanitize import sanitize_html
 from dateline.model import Block, BlockKind
-from dateline.model.text import strip_tags
+from dateline.model.text import TAG, collapse_spaces, strip_tags
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \s: a no-break space is kept
 # the runs of ``_SPACE`` that are not already one space: replacing only those gives the
@@ -44,7 +44,6 @@ _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # written as ``descendant-or-self::*[@class or self::span]`` it costs libxml2 three times
 # as much, on the many bodies where it finds nothing
 _MARKED = etree.XPath("descendant-or-self::*/@class/.. | descendant-or-self::span")
-_TAG = re.compile(r"<[^>]+>")  # as model.text.strip_tags removes them
 
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _WRAPPERS = frozenset({"div", "section", "article"})
@@ -111,8 +110,7 @@ def single_line(text: str) -> str:
 
     For the short text fields around a body (headline, deck, names, dateline).
     """
-    # ``str.split`` splits at the runs of what ``\s`` matches (both ask ``str.isspace``)
-    return " ".join(_CONTROL.sub("", text).split())
+    return collapse_spaces(_CONTROL.sub("", text))
 
 
 class _Loose:
@@ -342,9 +340,7 @@ def _normalise(inline: str) -> str:
 
 def _collapsed(text: str) -> str:
     """``_SPACE.sub(" ", text)``, with no regular expression run when no run needs it."""
-    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
-        return _SPACE_RUNS.sub(" ", text)
-    if "\v" in text:
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
         return _SPACE_RUNS.sub(" ", text)
     return text
 
@@ -354,7 +350,7 @@ def _has_text(inline: str) -> bool:
     first = inline[:1]
     if first and first not in "<&" and not first.isspace():
         return True  # a first character that neither tags, entities nor spaces take away
-    bare = _TAG.sub(" ", inline)
+    bare = TAG.sub(" ", inline)
     if "&" not in bare:  # no entity: what strip_tags would give is this, spaces collapsed
         return not bare.isspace() and bool(bare)
     return bool(strip_tags(inline))

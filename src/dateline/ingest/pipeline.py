@@ -55,11 +55,11 @@ from dateline.ingest.blocks import html_to_blocks
 from dateline.ingest.fetch import Fetcher, FetchError
 from dateline.ingest.formats.syndication import FeedItem
 from dateline.ingest.formats.webpage import extract_main_html
-from dateline.ingest.reader import FeedReader, Mark, article_mark
+from dateline.ingest.reader import FeedReader, article_mark
 from dateline.ingest.structure import recognize
 from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
 from dateline.model.feed_source import backoff
-from dateline.model.fingerprint import same_story
+from dateline.model.fingerprint import Mark, same_story
 from dateline.model.text import strip_tags
 from dateline.store import Fingerprint, Incoming, Store
 

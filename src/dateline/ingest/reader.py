@@ -30,14 +30,11 @@ from types import TracebackType
 
 from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
 from dateline.model import Article
-from dateline.model.fingerprint import fingerprint
+from dateline.model.fingerprint import Mark, fingerprint
 from dateline.model.pickling import by_fields
 
 log = logging.getLogger("dateline.ingest")
 PARENT_CHECK_SECONDS = 1.0
-
-# an item's MinHash fingerprint: its signature and its band keys (``model.fingerprint``)
-Mark = tuple[bytes, tuple[int, ...]]
 
 
 @by_fields  # pickled back from the worker processes: see model.pickling

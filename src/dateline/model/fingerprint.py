@@ -135,6 +135,8 @@ def band_keys(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 
 Sketch = tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64]]
+# a fingerprint as ``fingerprint`` gives it: the signature's bytes and the band keys
+Mark = tuple[bytes, tuple[int, ...]]
 
 
 def sketch(text: str) -> Sketch | None:
@@ -150,7 +152,7 @@ def sketch(text: str) -> Sketch | None:
     return values, band_keys(values)
 
 
-def fingerprint(text: str) -> tuple[bytes, tuple[int, ...]] | None:
+def fingerprint(text: str) -> Mark | None:
     """A text's signature as bytes and its band keys as signed 64-bit integers (for a
     database column), or ``None`` when the text is too short to judge.
 

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dateline.model.article import Block
 
-_TAG = re.compile(r"<[^>]+>")
+# a tag, as ``strip_tags`` removes it (the ingest code that must agree with it uses it too)
+TAG = re.compile(r"<[^>]+>")
 
 
 def strip_tags(fragment: str) -> str:
     """Text of an already sanitized HTML fragment, entities decoded, spaces collapsed."""
-    return collapse_spaces(html.unescape(_TAG.sub(" ", fragment)))
+    return collapse_spaces(html.unescape(TAG.sub(" ", fragment)))
 
 
 def collapse_spaces(text: str) -> str:

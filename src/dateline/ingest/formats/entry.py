@@ -48,13 +48,12 @@ from dateline.model import Article, Author, Block, BlockKind, InvalidItem, Secti
 from dateline.model.limits import MAX_DATELINE, MAX_DECK, MAX_HEADLINE, MAX_NAME, MAX_URL
 from dateline.model.pickling import by_fields
 from dateline.model.slug import slugify
-from dateline.model.text import blocks_text, strip_tags
+from dateline.model.text import TAG, blocks_text, strip_tags
 
 MAX_LANGUAGE = 35
 _ELLIPSIS = "…"
 _TRAILING_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.+)\s*$")
 _PRIMARY = re.compile(r"[a-z]{2,3}")
-_TAG = re.compile(r"<[^>]+>")  # the tags as model.text.strip_tags removes them
 _REGION = re.compile(r"[a-z]{2}|[0-9]{3}")
 # what ``str.isspace`` calls a space (``\s`` asks it), or a control character below 32
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
@@ -296,13 +295,13 @@ def _text_begins_with(clean: str, opening: str) -> bool:
     than it takes (a summary opens a body of thousands of characters).
 
     ``clean`` is cut where a tag starts, in the scan ``strip_tags`` itself makes of it
-    (``_TAG``): the text of that part is then the beginning of the whole text (a tag
+    (``TAG``): the text of that part is then the beginning of the whole text (a tag
     becomes a space, which no entity runs into, and spaces collapse the same way), so
     once it is as long as ``opening`` it decides. Only the casefolded text is compared,
     and casefolding maps each character on its own.
     """
     enough = len(opening) + 64
-    for tag in _TAG.finditer(clean):
+    for tag in TAG.finditer(clean):
         if tag.start() < enough:
             continue
         text = strip_tags(clean[: tag.start()]).casefold()

@@ -44,7 +44,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
-Fingerprinter = Callable[[str], "tuple[bytes, tuple[int, ...]] | None"]
+Fingerprinter = Callable[[str], "fingerprints.Mark | None"]
 
 SQLITE_BANDS = """
 CREATE TABLE article_bands (
@@ -128,7 +128,7 @@ def _fingerprinted(conn: Connection) -> Iterator[list[tuple[int, str, str]]]:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _former_fingerprint(body: str) -> tuple[bytes, tuple[int, ...]] | None:
+def _former_fingerprint(body: str) -> fingerprints.Mark | None:
     words = [w.lower() for w in _WORD.findall(body)]
     if len(words) < fingerprints.MIN_WORDS:
         return None
