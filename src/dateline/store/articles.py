@@ -126,35 +126,36 @@ def article_columns(article: Article, body_text: str | None = None) -> dict[str,
 # the statements of saving a new article, run on the driver's cursor (``store.direct``):
 # ingest runs them for every item
 _SLUG_TAKEN = Direct(select(articles.c.id).where(articles.c.slug == bindparam("slug")).limit(1))
-# the columns an insert names: its own and those ``article_columns`` gives
-_INSERT_ARTICLE = Direct(
-    insert(articles),
-    columns=(
-        "uid",
-        "slug",
-        "status",
-        "published_at",
-        *article_columns(Article(uid="", slug="", headline="", section=Section("", "", id=0))),
-    ),
-    returning=articles.c.id,
+# the columns a new article's insert names: its own and those ``article_columns`` gives
+NEW_ARTICLE_COLUMNS = (
+    "uid",
+    "slug",
+    "status",
+    "published_at",
+    *article_columns(Article(uid="", slug="", headline="", section=Section("", "", id=0))),
 )
+_INSERT_ARTICLE = Direct(insert(articles), columns=NEW_ARTICLE_COLUMNS, returning=articles.c.id)
 _INSERT_BYLINE = Direct(insert(article_authors), columns=("article_id", "author_id", "position"))
 _INSERT_TOPIC = Direct(insert(article_topics), columns=("article_id", "topic_id"))
 
 
-def _free_slug(conn: Connection, base: str) -> str:
+def free_slug(conn: Connection, base: str, taken: bool | None = None) -> str:
+    """``base``, or the first of its family no article has (``taken``: whether an article
+    has ``base``, when the caller has looked it up already)."""
     # the usual case, a slug no article has, costs one lookup in the slug index; only a
     # taken one reads the slugs of its family (``LIKE`` does not use that index)
-    if _SLUG_TAKEN.first(conn, {"slug": base}) is None:
+    if taken is None:
+        taken = _SLUG_TAKEN.first(conn, {"slug": base}) is not None
+    if not taken:
         return base
-    taken = set(
+    family = set(
         conn.execute(
             select(articles.c.slug).where(
                 or_(articles.c.slug == base, articles.c.slug.like(f"{base}-%"))
             )
         ).scalars()
     )
-    return unique_slug(base, taken)
+    return unique_slug(base, family)
 
 
 def _is_newer(incoming: datetime | None, stored: datetime | None) -> bool:
@@ -201,12 +202,15 @@ def insert_article(
     article: Article,
     names: Names | None = None,
     body_text: str | None = None,
+    slug: str | None = None,
 ) -> SaveResult:
     """Insert an article whose ``uid`` is not stored yet, under a slug no other has
-    (``names`` and ``body_text`` as for ``save_article``)."""
+    (``names`` and ``body_text`` as for ``save_article``; ``slug``: one found free
+    already, by ``free_slug``)."""
     if article.section.id is None:
         raise ValueError("save_article needs a stored section")
-    slug = _free_slug(conn, article.slug)
+    if slug is None:
+        slug = free_slug(conn, article.slug)
     article_id = _INSERT_ARTICLE.insert_id(
         conn,
         {

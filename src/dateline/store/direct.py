@@ -115,7 +115,7 @@ class Direct:
             if self.returning is not None and dialect.name != "sqlite":
                 statement = statement.returning(self.returning)
             if self.columns is not None:
-                defaults = _column_defaults(statement, self.columns)
+                defaults = column_defaults(statement, self.columns)
         keys = [*self.columns, *defaults] if self.columns is not None else None
         compiled = statement.compile(dialect=dialect, column_keys=keys)
         assert isinstance(compiled, SQLCompiler)
@@ -197,7 +197,7 @@ class Direct:
         self.run(conn, params).close()
 
 
-def _column_defaults(statement: Insert, columns: Sequence[str]) -> dict[str, Any]:
+def column_defaults(statement: Insert, columns: Sequence[str]) -> dict[str, Any]:
     """The scalar defaults of the table's columns that ``columns`` leaves out."""
     table = statement.table
     found: dict[str, Any] = {}

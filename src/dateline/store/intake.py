@@ -40,13 +40,14 @@ from sqlalchemy import (
 )
 
 from dateline.model import Article, InvalidItem, Status
-from dateline.store.articles import insert_article, replace_content, save_article
+from dateline.store import arrival
+from dateline.store.articles import free_slug, insert_article, replace_content, save_article
 from dateline.store.direct import Direct
 from dateline.store.schema import article_bands as bands
 from dateline.store.schema import article_fingerprints as fingerprints
 from dateline.store.schema import articles
 from dateline.store.schema import ingest_items as items
-from dateline.store.taxonomy import Names
+from dateline.store.taxonomy import Names, ensure_authors, ensure_topics
 
 INGEST_LOCK = 0x64617465  # the advisory lock key of ingest writes ("date")
 PRIMARY = "primary"
@@ -95,7 +96,8 @@ class Incoming:
 
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # what is known of an incoming item, in one round trip: the item by its identity (its
-# article and role), an article with that identity, and an item of the same page (URL)
+# article and role), an article with that identity, an item of the same page (URL), and
+# an article with the slug it would get
 _KNOWN = Direct(
     select(
         select(items.c.article_id).where(items.c.uid == bindparam("uid")).scalar_subquery(),
@@ -105,6 +107,7 @@ _KNOWN = Direct(
         .where(items.c.url == bindparam("url"))
         .limit(1)
         .scalar_subquery(),
+        select(articles.c.id).where(articles.c.slug == bindparam("slug")).scalar_subquery(),
     )
 )
 _INSERT_ITEM = Direct(
@@ -381,9 +384,11 @@ def _take(
     ``names``: the authors and topics the transaction knows (``taxonomy.Names``).
     """
     article, fingerprint, text = incoming.article, incoming.fingerprint, incoming.body_text
-    row = _KNOWN.first(conn, {"uid": article.uid, "url": article.canonical_url})
+    row = _KNOWN.first(
+        conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
+    )
     assert row is not None
-    known_article, known_role, stored, same_page = row
+    known_article, known_role, stored, same_page, slug_taken = row
     if known_article is not None and known_role in (ALTERNATE, ALIAS):
         return TakeResult(int(known_article), "unchanged")
     if stored is not None:
@@ -413,7 +418,18 @@ def _take(
                 _record(conn, article, original, ALTERNATE, source_id, now)
             return TakeResult(original, "alternate")
     draft = article if article.status is Status.DRAFT else replace(article, status=Status.DRAFT)
-    result = insert_article(conn, draft, names, text)
+    slug = free_slug(conn, article.slug, taken=slug_taken is not None)
+    if conn.dialect.name == "postgresql":  # one statement (``store.arrival``)
+        if draft.section.id is None:
+            raise ValueError("save_article needs a stored section")
+        people = (
+            ensure_authors(conn, draft.bylines, names),
+            ensure_topics(conn, draft.topics, names),
+        )
+        mark = (fingerprint.signature, fingerprint.keys) if fingerprint is not None else None
+        created = arrival.create(conn, draft, slug, text, people, mark, source_id, now)
+        return TakeResult(created, "created")
+    result = insert_article(conn, draft, names, text, slug)
     _record(conn, article, result.article_id, PRIMARY, source_id, now)
     _save_fingerprint(conn, result.article_id, fingerprint, fresh=True)
     return TakeResult(result.article_id, result.outcome)
