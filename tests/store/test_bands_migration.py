@@ -1,0 +1,74 @@
+"""Migration 0013: band rows lose their foreign key and follow their fingerprint instead."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, inspect, select, text
+
+from dateline.model import Section
+from dateline.model.fingerprint import same_story
+from dateline.store import Store
+from dateline.store.engine import make_engine
+from dateline.store.schema import article_bands, article_fingerprints, articles
+from tests.migrating import migrate_to
+from tests.store.test_intake import item
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def bands_of(engine: Engine) -> dict[int, int]:
+    """How many band rows each article has."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(article_bands.c.article_id)).scalars().all()
+    return {article_id: rows.count(article_id) for article_id in set(rows)}
+
+
+def foreign_keys(engine: Engine) -> list[str]:
+    return [fk["referred_table"] for fk in inspect(engine).get_foreign_keys("article_bands")]
+
+
+def delete_article(engine: Engine, article_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(articles).where(articles.c.id == article_id))
+
+
+def test_bands_follow_their_fingerprint_after_the_upgrade_and_the_key_comes_back_down(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    migrate_to(engine, "upgrade", "0012")
+    store = Store(engine)
+    try:
+        news = store.save_section(Section("news", "News"))
+        taken = store.take_items([item(n, news) for n in (1, 2, 3)], None, NOW, same_story)
+        first, second, third = (t.article_id for t in taken if not isinstance(t, str))
+        before = bands_of(engine)
+        assert set(before) == {first, second, third} and min(before.values()) > 30
+        assert foreign_keys(engine) == ["articles"]
+
+        migrate_to(engine, "upgrade", "head")
+        assert bands_of(engine) == before  # every row kept
+        assert foreign_keys(engine) == []
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                table = conn.execute(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'article_bands'")
+                ).scalar_one()
+            assert "WITHOUT ROWID" in table
+
+        # a deleted article takes its fingerprint (by its key) and its bands (by the
+        # trigger) with it; the others keep theirs
+        delete_article(engine, first)
+        with engine.connect() as conn:
+            prints = set(conn.execute(select(article_fingerprints.c.article_id)).scalars())
+        assert prints == {second, third}
+        assert bands_of(engine) == {second: before[second], third: before[third]}
+
+        migrate_to(engine, "downgrade", "0012")
+        assert foreign_keys(engine) == ["articles"]
+        assert bands_of(engine) == {second: before[second], third: before[third]}
+        delete_article(engine, second)  # the key's cascade again
+        assert bands_of(engine) == {third: before[third]}
+    finally:
+        store.close()
