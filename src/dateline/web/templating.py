@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +14,9 @@ from dateline.model.dateline import display_dateline
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+# How many results each date filter keeps (a few hundred bytes each): the dates of a few
+# thousand pages' lists, far more than a front page and a day's articles show
+DATES_KEPT = 4096
 # English month names, as ``%B`` writes them in the C locale dateline runs in, without
 # the cost of ``strftime`` (a page shows a dozen dates)
 MONTHS = (
@@ -58,12 +61,19 @@ def make_environment(tz: tzinfo) -> Environment:
     def local(value: datetime) -> datetime:
         return value.astimezone(tz)
 
+    # The date filters keep their recent results: a page shows a dozen dates and the same
+    # ones request after request (the recent list, an article's related list), and
+    # formatting them was about a tenth of an uncached article page's render. Their text
+    # depends only on the instant (shown in ``tz``, fixed for this environment), which is
+    # what equal aware datetimes share, so the datetime is the whole key.
+    @lru_cache(maxsize=DATES_KEPT)
     def long_date(value: datetime | None) -> str:
         if value is None:
             return ""
         when = local(value)
         return f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
 
+    @lru_cache(maxsize=DATES_KEPT)
     def date_time(value: datetime | None) -> str:
         if value is None:
             return ""
@@ -73,9 +83,15 @@ def make_environment(tz: tzinfo) -> Environment:
         day = f"{MONTHS[when.month - 1]} {when.day}, {when.year}"
         return f"{day} at {hour}:{when.minute:02d} {meridiem} {when.tzname()}"
 
-    def iso(value: datetime | None) -> str:
+    @lru_cache(maxsize=DATES_KEPT)
+    def offset_iso(value: datetime, _offset: timedelta | None) -> str:
         # Whole seconds: HTML's <time datetime> allows at most three digits of fraction.
-        return value.isoformat(timespec="seconds") if value is not None else ""
+        return value.isoformat(timespec="seconds")
+
+    def iso(value: datetime | None) -> str:
+        # ISO text is written in the value's own offset, and equal datetimes may differ in
+        # it (12:00+00:00 == 14:00+02:00): the offset is part of the key
+        return offset_iso(value, value.utcoffset()) if value is not None else ""
 
     env.filters.update(
         long_date=long_date,
