@@ -161,6 +161,16 @@ def test_script_json_cannot_break_out_of_the_script_element() -> None:
     assert json.loads(text)["headline"] == article.headline
 
 
+def test_script_json_writes_every_unsafe_character_escaped() -> None:
+    data = {"text": "a<b>c&d\u2028e\u2029f</script>", "list": ["&&", "<<>>"]}
+    text = script_json(data)
+    assert text == (
+        '{"text":"a\\u003cb\\u003ec\\u0026d\\u2028e\\u2029f\\u003c/script\\u003e",'
+        '"list":["\\u0026\\u0026","\\u003c\\u003c\\u003e\\u003e"]}'
+    )
+    assert json.loads(text) == data
+
+
 def test_long_headline_is_cut_at_a_word_to_110_characters() -> None:
     headline = "Word " * 40
     assert len(news_article(story(headline=headline), PUBLISHER, PAGE)["headline"]) <= 110
