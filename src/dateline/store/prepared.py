@@ -76,8 +76,22 @@ class _Compiled:
 
 
 def _sqlite_utc(value: str | None) -> datetime | None:
-    """A UTC time as SQLite stores it (``2026-11-20 12:00:00.000000``), made aware."""
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """A UTC time as SQLite stores it (``2026-11-20 12:00:00.000000``), made aware.
+
+    The zone is written onto the text, for ``fromisoformat`` to read (giving the same
+    ``UTC``): ``replace(tzinfo=UTC)`` cost about seven times as much, and an article page
+    reads some thirty times. A text that already names a zone does not read with a second
+    one, and a bare date reads without it: those take the plain path, as before.
+    """
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value + "+00:00")
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is not UTC:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return when
 
 
 def _processor(kind: Any, dialect: Dialect, driver_type: Any) -> Callable[[Any], Any] | None:
