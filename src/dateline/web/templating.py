@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Hashable
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.runtime import Macro
+from markupsafe import Markup
 
 from dateline.model.dateline import display_dateline
 
@@ -17,6 +20,8 @@ STATIC = HERE / "static"
 # How many results each date filter keeps (a few hundred bytes each): the dates of a few
 # thousand pages' lists, far more than a front page and a day's articles show
 DATES_KEPT = 4096
+# How many macro calls ``kept`` keeps: the weather widget has one state per city shown
+MACRO_CALLS_KEPT = 256
 # English month names, as ``%B`` writes them in the C locale dateline runs in, without
 # the cost of ``strftime`` (a page shows a dozen dates)
 MONTHS = (
@@ -44,6 +49,19 @@ def static_hash(name: str) -> str:
 def static_url(name: str) -> str:
     """URL of a static file, with its content hash so it can be cached for ever."""
     return f"/static/{static_hash(name)}/{name}"
+
+
+@lru_cache(maxsize=MACRO_CALLS_KEPT)
+def kept(macro: Macro, *args: Hashable) -> Markup:
+    """``macro(*args)``, kept for the next call with equal arguments.
+
+    Only for a macro imported without context (``{% from ... import ... %}``, Jinja's
+    default): such a macro sees its arguments and the environment's globals and filters,
+    nothing of the page, so equal arguments give the same markup. The arguments are the
+    whole key, so they must be values whose equality covers all the macro shows (frozen
+    dataclasses, strings). A changed template is a new ``Macro``, hence a new key.
+    """
+    return Markup(macro(*args))
 
 
 def make_environment(tz: tzinfo) -> Environment:
@@ -100,4 +118,5 @@ def make_environment(tz: tzinfo) -> Environment:
         dateline=display_dateline,
     )
     env.globals["static_url"] = static_url
+    env.globals["kept"] = kept
     return env
