@@ -18,6 +18,7 @@ from dateline.store import Store
 from dateline.weather.cache import WeatherDisplay, display
 from dateline.web.templating import kept, make_environment
 
+NOW = datetime(2026, 7, 1, 12, tzinfo=UTC)
 WIDGET = re.compile(r'<div class="weather".*?</div>\n', re.DOTALL)
 
 
@@ -47,6 +48,21 @@ def test_equal_arguments_reuse_the_markup_and_other_arguments_render_anew() -> N
     assert isinstance(kept(env.get_template("m.html").module.hello, "Cy"), Markup)  # type: ignore[attr-defined]
 
 
+def test_partials_is_the_module_an_import_gives() -> None:
+    """``partials`` is loaded once per environment, and it is what a template's
+    ``{% from "_partials.html" import ... %}`` finds: the same macros."""
+    env = make_environment(UTC)
+    page = env.from_string(
+        '{% from "_partials.html" import weather_widget %}'
+        "{{ weather_widget is sameas partials.weather_widget }}"
+    )
+    assert page.render() == "True"
+    weather = WeatherDisplay("18.5 C", "Oslo", "clear", "Clear", "", "", "", "metno", NOW)
+    assert str(kept(env.globals["partials"].weather_widget, weather)).startswith(  # type: ignore[attr-defined]
+        '<div class="weather" role="group" aria-label="Current weather">'
+    )
+
+
 def observe(store: Store, celsius: float, condition: str, age: timedelta) -> Observation:
     when = datetime.now(UTC) - age
     observation = Observation(
@@ -66,6 +82,7 @@ def test_the_widget_follows_each_new_weather_state(client: TestClient, store: St
     before shows as it did."""
     env = make_environment(UTC)
     macro = env.get_template("_partials.html").module.weather_widget  # type: ignore[attr-defined]
+    assert macro is env.globals["partials"].weather_widget  # type: ignore[attr-defined]
     states = [
         (-3.25, "sleet", timedelta(minutes=5)),
         (18.5, "clear", timedelta(minutes=5)),

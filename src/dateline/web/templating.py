@@ -17,6 +17,7 @@ from dateline.model.dateline import display_dateline
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+PARTIALS = "_partials.html"
 # How many results each date filter keeps (a few hundred bytes each): the dates of a few
 # thousand pages' lists, far more than a front page and a day's articles show
 DATES_KEPT = 4096
@@ -55,9 +56,10 @@ def static_url(name: str) -> str:
 def kept(macro: Macro, *args: Hashable) -> Markup:
     """``macro(*args)``, kept for the next call with equal arguments.
 
-    Only for a macro imported without context (``{% from ... import ... %}``, Jinja's
-    default): such a macro sees its arguments and the environment's globals and filters,
-    nothing of the page, so equal arguments give the same markup. The arguments are the
+    Only for a macro of a module made without context (``{% from ... import ... %}``,
+    Jinja's default, or ``partials``): such a macro sees its arguments and the
+    environment's globals and filters, nothing of the page, so equal arguments give the
+    same markup. The arguments are the
     whole key, so they must be values whose equality covers all the macro shows (frozen
     dataclasses, strings). A changed template is a new ``Macro``, hence a new key.
     """
@@ -119,4 +121,8 @@ def make_environment(tz: tzinfo) -> Environment:
     )
     env.globals["static_url"] = static_url
     env.globals["kept"] = kept
+    # The shared macros, imported once: ``{% from "_partials.html" import ... %}`` gives
+    # the very same module (imports are without context) but looks it up on every render,
+    # which cost about 1.5 % of an article page each time. ``partials.block`` and so on.
+    env.globals["partials"] = env.get_template(PARTIALS).module
     return env
