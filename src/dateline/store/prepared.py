@@ -79,7 +79,7 @@ def _sqlite_utc(value: str | None) -> datetime | None:
     """A UTC time as SQLite stores it (``2026-11-20 12:00:00.000000``), made aware.
 
     The zone is written onto the text, for ``fromisoformat`` to read (giving the same
-    ``UTC``): ``replace(tzinfo=UTC)`` cost about seven times as much, and an article page
+    ``UTC``): ``replace(tzinfo=UTC)`` cost about eight times as much, and an article page
     reads some thirty times. A text that already names a zone does not read with a second
     one, and a bare date reads without it: those take the plain path, as before.
     """

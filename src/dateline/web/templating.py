@@ -59,9 +59,9 @@ def kept(macro: Macro, *args: Hashable) -> Markup:
     Only for a macro of a module made without context (``{% from ... import ... %}``,
     Jinja's default, or ``partials``): such a macro sees its arguments and the
     environment's globals and filters, nothing of the page, so equal arguments give the
-    same markup. The arguments are the
-    whole key, so they must be values whose equality covers all the macro shows (frozen
-    dataclasses, strings). A changed template is a new ``Macro``, hence a new key.
+    same markup. The arguments are the whole key, so they must be values whose equality
+    covers all the macro shows (frozen dataclasses, strings). A changed template is a new
+    ``Macro``, hence a new key.
     """
     return Markup(macro(*args))
 
@@ -83,7 +83,7 @@ def make_environment(tz: tzinfo) -> Environment:
 
     # The date filters keep their recent results: a page shows a dozen dates and the same
     # ones request after request (the recent list, an article's related list), and
-    # formatting them was about a tenth of an uncached article page's render. Their text
+    # formatting them was about 8 % of an uncached article page's render. Their text
     # depends only on the instant (shown in ``tz``, fixed for this environment), which is
     # what equal aware datetimes share, so the datetime is the whole key.
     @lru_cache(maxsize=DATES_KEPT)
