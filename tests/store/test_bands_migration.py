@@ -6,12 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, inspect, select, text
 
-from dateline.model import Section
 from dateline.model.fingerprint import same_story
-from dateline.store import Store
-from dateline.store.engine import make_engine
 from dateline.store.schema import article_bands, article_fingerprints, articles
-from tests.migrating import migrate_to
+from tests.migrating import migrate_to, news_store_at
 from tests.store.test_intake import item
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -36,11 +33,7 @@ def delete_article(engine: Engine, article_id: int) -> None:
 def test_bands_follow_their_fingerprint_after_the_upgrade_and_the_key_comes_back_down(
     database_url: str,
 ) -> None:
-    engine = make_engine(database_url)
-    migrate_to(engine, "upgrade", "0012")
-    store = Store(engine)
-    try:
-        news = store.save_section(Section("news", "News"))
+    with news_store_at(database_url, "0012") as (engine, store, news):
         taken = store.take_items([item(n, news) for n in (1, 2, 3)], None, NOW, same_story)
         first, second, third = (t.article_id for t in taken if not isinstance(t, str))
         before = bands_of(engine)
@@ -70,5 +63,3 @@ def test_bands_follow_their_fingerprint_after_the_upgrade_and_the_key_comes_back
         assert bands_of(engine) == {second: before[second], third: before[third]}
         delete_article(engine, second)  # the key's cascade again
         assert bands_of(engine) == {third: before[third]}
-    finally:
-        store.close()

@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select, text
 
-from dateline.model import Block, BlockKind, Section
+from dateline.model import Block, BlockKind
 from dateline.model.fingerprint import fingerprint, same_story
-from dateline.store import Fingerprint, Incoming, Store
-from dateline.store.engine import make_engine
+from dateline.store import Fingerprint, Incoming
 from dateline.store.schema import article_bands, article_fingerprints
 from tests.ingest.feeds import distinct_story
-from tests.migrating import migrate_to
+from tests.migrating import migrate_to, news_store_at
 from tests.store.test_intake import item
 
 MIGRATION = importlib.import_module(
@@ -46,11 +45,7 @@ def bands_table(engine: Engine) -> str:
 def test_stored_fingerprints_are_computed_again_and_copies_still_found(
     database_url: str,
 ) -> None:
-    engine = make_engine(database_url)
-    migrate_to(engine, "upgrade", "0011")
-    store = Store(engine)
-    try:
-        news = store.save_section(Section("news", "News"))
+    with news_store_at(database_url, "0011") as (engine, store, news):
         former: dict[int, tuple[bytes, list[int]]] = {}
         for number in (1, 2):  # stored as ingest stored them before 0012
             incoming = item(number, news)
@@ -97,5 +92,3 @@ def test_stored_fingerprints_are_computed_again_and_copies_still_found(
         assert stored(engine) == former
         if engine.dialect.name == "sqlite":
             assert "WITHOUT ROWID" not in bands_table(engine)
-    finally:
-        store.close()
