@@ -80,7 +80,7 @@ def _statement(with_fingerprint: bool) -> Direct:
     for column in items.columns:
         if column.key in _ITEM_VALUES:
             item[column.key] = bindparam(_ITEM_VALUES[column.key], type_=column.type)
-        elif column.key == "role":
+        elif column.key == "role":  # ``intake.PRIMARY`` (intake imports this module)
             item[column.key] = literal("primary", type_=column.type)
         elif column.key in ("source_id", "seen_at"):
             item[column.key] = bindparam(f"i_{column.key}", type_=column.type)
