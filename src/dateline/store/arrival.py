@@ -16,7 +16,6 @@ and cost no round trip, and it has no data-modifying ``WITH``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from sqlalchemy import BigInteger, Connection, Integer, bindparam, func, insert,
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from dateline.model import Article
+from dateline.model.fingerprint import Mark
 from dateline.store.articles import NEW_ARTICLE_COLUMNS, article_columns
 from dateline.store.direct import Direct, column_defaults
 from dateline.store.schema import article_authors as bylines
@@ -124,7 +124,7 @@ def create(
     slug: str,
     body_text: str | None,
     people: tuple[list[int], list[int]],
-    fingerprint: tuple[bytes, Sequence[int]] | None,
+    fingerprint: Mark | None,
     source_id: int | None,
     now: datetime,
 ) -> int:

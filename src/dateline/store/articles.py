@@ -139,6 +139,12 @@ _INSERT_BYLINE = Direct(insert(article_authors), columns=("article_id", "author_
 _INSERT_TOPIC = Direct(insert(article_topics), columns=("article_id", "topic_id"))
 
 
+def require_section(article: Article) -> None:
+    """Refuse an article whose section is not stored yet (it has no id to refer to)."""
+    if article.section.id is None:
+        raise ValueError("save_article needs a stored section")
+
+
 def free_slug(conn: Connection, base: str, taken: bool | None = None) -> str:
     """``base``, or the first of its family no article has (``taken``: whether an article
     has ``base``, when the caller has looked it up already)."""
@@ -175,8 +181,7 @@ def save_article(
     ``names``: the authors and topics the transaction knows (``taxonomy.Names``);
     ``body_text``: the article's ``plain_text``, when the caller has it already.
     """
-    if article.section.id is None:
-        raise ValueError("save_article needs a stored section")
+    require_section(article)
     row = (
         conn.execute(
             select(articles.c.id, articles.c.slug, articles.c.version_at).where(
@@ -207,8 +212,7 @@ def insert_article(
     """Insert an article whose ``uid`` is not stored yet, under a slug no other has
     (``names`` and ``body_text`` as for ``save_article``; ``slug``: one found free
     already, by ``free_slug``)."""
-    if article.section.id is None:
-        raise ValueError("save_article needs a stored section")
+    require_section(article)
     if slug is None:
         slug = free_slug(conn, article.slug)
     article_id = _INSERT_ARTICLE.insert_id(

@@ -41,7 +41,13 @@ from sqlalchemy import (
 
 from dateline.model import Article, InvalidItem, Status
 from dateline.store import arrival
-from dateline.store.articles import free_slug, insert_article, replace_content, save_article
+from dateline.store.articles import (
+    free_slug,
+    insert_article,
+    replace_content,
+    require_section,
+    save_article,
+)
 from dateline.store.direct import Direct
 from dateline.store.schema import article_bands as bands
 from dateline.store.schema import article_fingerprints as fingerprints
@@ -420,8 +426,7 @@ def _take(
     draft = article if article.status is Status.DRAFT else replace(article, status=Status.DRAFT)
     slug = free_slug(conn, article.slug, taken=slug_taken is not None)
     if conn.dialect.name == "postgresql":  # one statement (``store.arrival``)
-        if draft.section.id is None:
-            raise ValueError("save_article needs a stored section")
+        require_section(draft)
         people = (
             ensure_authors(conn, draft.bylines, names),
             ensure_topics(conn, draft.topics, names),
