@@ -4,6 +4,8 @@ backfilled, published articles found; and back down."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -102,11 +104,22 @@ def _insert_article(conn: Connection, article_id: int, status: str, headline: st
     )
 
 
+@contextmanager
+def _old_store(engine: Engine, revision: str, rows: list[tuple[int, str, str]]) -> Iterator[Store]:
+    """A store on ``_old_archive``'s database, closed on the way out."""
+    _old_archive(engine, revision, rows)
+    store = Store(engine)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def test_upgrading_to_the_search_side_table_finds_the_published_articles(
     database_url: str,
 ) -> None:
     engine = make_engine(database_url)
-    _old_archive(
+    with _old_store(
         engine,
         "0007",
         [
@@ -114,9 +127,7 @@ def test_upgrading_to_the_search_side_table_finds_the_published_articles(
             (2, "published", "Harbour pilots busy"),
             (3, "draft", "Harbour draft"),
         ],
-    )
-    store = Store(engine)
-    try:
+    ) as store:
         assert store.migrate()
         results = store.search(SearchQuery("harbour"))
         assert [h.article.id for h in results.hits] == [2, 1]  # the headline match first
@@ -135,8 +146,6 @@ def test_upgrading_to_the_search_side_table_finds_the_published_articles(
                 ).scalars()
                 assert list(indexed) == [1, 2, 3]
             assert "search_vector" not in columns
-    finally:
-        store.close()
 
 
 def test_downgrading_the_side_table_brings_back_the_generated_column(store: Store) -> None:
@@ -159,7 +168,7 @@ def test_the_filters_table_is_filled_on_upgrade_and_gone_on_downgrade(database_u
     if engine.dialect.name != "sqlite":
         engine.dispose()
         return  # PostgreSQL's article_search is 0008's, untouched by 0011
-    _old_archive(
+    with _old_store(
         engine,
         "0010",
         [
@@ -167,9 +176,7 @@ def test_the_filters_table_is_filled_on_upgrade_and_gone_on_downgrade(database_u
             (2, "draft", "Harbour draft"),
             (3, "published", "Harbour pilots busy"),
         ],
-    )
-    store = Store(engine)
-    try:
+    ) as store:
         assert store.migrate()
         with engine.connect() as conn:
             rows = conn.execute(
@@ -190,5 +197,3 @@ def test_the_filters_table_is_filled_on_upgrade_and_gone_on_downgrade(database_u
             ).all()
         assert triggers == []
         publish.publish(store, [2], datetime(2026, 2, 1, tzinfo=UTC))  # no trigger to fail
-    finally:
-        store.close()
