@@ -1,7 +1,7 @@
 """The feed reader's shortcuts give what the plain code they stand for gives.
 
 Each shortcut (``_join``, ``_joined``, ``collapse_spaces``, ``_has_text``'s first look,
-``_may_open_with_city``, ``_outer_html``, ``_MARKED``, ``_holds_blocks``) is checked
+``_may_open_with_city``, ``_outer_html``, ``_MARKED``, ``_holds_blocks``, ``needs_base``) is checked
 against the expression it replaces, on random input drawn from the awkward cases: dot
 segments, parameters, tabs inside URLs, bases that do not parse, every kind of
 whitespace, entities, comments, classes and spans at any depth.
@@ -28,6 +28,7 @@ from dateline.ingest.blocks import (
     _outer_html,
 )
 from dateline.ingest.formats.entry import _SPACE_OR_CONTROL, _joined, http_url
+from dateline.ingest.formats.feed import needs_base
 from dateline.ingest.sanitize import _join, sanitize_html
 from dateline.ingest.structure import _DATELINE, _may_open_with_city, split_dateline
 from dateline.model.text import collapse_spaces, strip_tags
@@ -129,6 +130,20 @@ def test_entry_links_join_as_urljoin_does() -> None:
         assert joined == _split_after(urljoin, base, url), (base, url)
     assert http_url("https://o.example/a/./b", "http://e.example/") == "https://o.example/a/./b"
     assert http_url("http://o.example/a?", "http://e.example/") == "http://o.example/a"  # urljoin's
+
+
+def test_needs_base_answers_as_the_case_ignoring_expression_does() -> None:
+    expression = re.compile(rb"base\s*=|enclosure", re.IGNORECASE)
+    pieces = [
+        b"base", b"BaSe", b"bas", b"ase", b"=", b" ", b"\t", b"\n", b"\x0b", b"\xa0", b"\xc4\xb0",
+        b"enclosure", b"ENCLOSURE", b"enclos", b"ure", b"xml:", b"<a ", b'"', b"b", b"\xdf",
+    ]
+    rng = random.Random(16)
+    for _ in range(20_000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert needs_base(data) == (expression.search(data) is not None), data
+    assert needs_base(b'<feed xml:BASE = "http://e.example/">')
+    assert not needs_base(b"<rss><channel><title>base camp</title></channel></rss>")
 
 
 def test_spaces_collapse_as_the_regular_expression_does() -> None:

@@ -56,8 +56,27 @@ from dateline.model import InvalidItem
 _HTML_TYPES = ("html", "xhtml")
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _MAX_WARNING = 300
-# what makes feedparser need the feed's URL (see the module docstring)
-_NEEDS_BASE = re.compile(rb"base\s*=|enclosure", re.IGNORECASE)
+# what makes feedparser need the feed's URL (see the module docstring): a base attribute
+# (``base``, spaces, ``=``) or an enclosure, in any case
+_BASE_ATTRIBUTE = re.compile(rb"base\s*=")
+
+
+def needs_base(data: bytes) -> bool:
+    """Whether ``data`` holds ``base\\s*=`` or ``enclosure``, ASCII case ignored.
+
+    The same answer as one case-ignoring regular expression over the document, found
+    by ``bytes.find`` over its lower-cased copy: a dozen times cheaper (an alternation
+    that ignores case is tried at every byte, about 6 ms for a 220 kB feed here).
+    """
+    lowered = data.lower()  # ASCII letters only, as ``re.IGNORECASE`` does for bytes
+    if b"enclosure" in lowered:
+        return True
+    start = lowered.find(b"base")
+    while start >= 0:
+        if _BASE_ATTRIBUTE.match(lowered, start):
+            return True
+        start = lowered.find(b"base", start + 4)
+    return False
 
 
 def read_feed(data: bytes, *, url: str, content_type: str = "") -> FeedDocument:
@@ -67,7 +86,7 @@ def read_feed(data: bytes, *, url: str, content_type: str = "") -> FeedDocument:
     """
     # without a type feedparser complains of one missing; the sniffing already saw markup
     headers = {"content-type": content_type or "application/xml"}
-    told = _NEEDS_BASE.search(data) is not None  # see the module docstring
+    told = needs_base(data)  # see the module docstring
     if told:
         headers["content-location"] = url
     parsed = feedparser.parse(
