@@ -135,8 +135,26 @@ def test_entry_links_join_as_urljoin_does() -> None:
 def test_needs_base_answers_as_the_case_ignoring_expression_does() -> None:
     expression = re.compile(rb"base\s*=|enclosure", re.IGNORECASE)
     pieces = [
-        b"base", b"BaSe", b"bas", b"ase", b"=", b" ", b"\t", b"\n", b"\x0b", b"\xa0", b"\xc4\xb0",
-        b"enclosure", b"ENCLOSURE", b"enclos", b"ure", b"xml:", b"<a ", b'"', b"b", b"\xdf",
+        b"base",
+        b"BaSe",
+        b"bas",
+        b"ase",
+        b"=",
+        b" ",
+        b"\t",
+        b"\n",
+        b"\x0b",
+        b"\xa0",
+        b"\xc4\xb0",
+        b"enclosure",
+        b"ENCLOSURE",
+        b"enclos",
+        b"ure",
+        b"xml:",
+        b"<a ",
+        b'"',
+        b"b",
+        b"\xdf",
     ]
     rng = random.Random(16)
     for _ in range(20_000):

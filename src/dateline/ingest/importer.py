@@ -19,6 +19,8 @@ from dateline.model import Article, InvalidItem, Section
 from dateline.store import Store
 
 SUFFIXES = {".json": "ninjs", ".md": "markdown", ".markdown": "markdown"}
+# an import writing this many articles refreshes the planner's statistics (PostgreSQL)
+ANALYZE_AFTER = 1000
 
 
 @dataclass
@@ -143,14 +145,22 @@ def import_files(
     now: datetime | None = None,
     progress: Callable[[Path], None] | None = None,
     transform: Callable[[Article], Article] | None = None,
+    analyze_after: int = ANALYZE_AFTER,
 ) -> ImportReport:
-    """Import ``files`` one by one; with ``publish``, publish everything imported."""
+    """Import ``files`` one by one; with ``publish``, publish everything imported.
+
+    An import that creates or updates at least ``analyze_after`` articles has the
+    store's planner statistics brought up to date (``Store.refresh_statistics``) before
+    anything is published or served from it.
+    """
     report = ImportReport()
     sections = SectionResolver(store, default_section)
     for path in files:
         report.files.append(store_file(store, path, sections, transform))
         if progress is not None:
             progress(path)
+    if report.total("created") + report.total("updated") >= analyze_after:
+        store.refresh_statistics()
     if publish:
         ids = [i for f in report.files for i in f.article_ids]
         report.published = publishing.publish(store, ids, now)

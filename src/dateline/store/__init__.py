@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from dateline.model import (
@@ -116,6 +116,9 @@ class ArticlePage:
     frame: Frame | None = None
 
 
+_OWN_TABLES = text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+
+
 class Store:
     """The one repository interface. Each method is one transaction."""
 
@@ -128,6 +131,24 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def refresh_statistics(self) -> None:
+        """Bring the query planner's statistics up to date after a bulk change.
+
+        PostgreSQL plans with the statistics ``ANALYZE`` gathers. Autovacuum gathers them
+        about a minute after enough rows change; until then a freshly loaded archive is
+        planned as if it held a handful of articles, and an article page's two lists read
+        every published article (11.5 ms at 3,000 articles instead of 0.2, growing with
+        the archive). SQLite keeps no statistics unless asked to and plans from its
+        indexes alone, so nothing is done there.
+        """
+        if self.dialect != "postgresql":
+            return
+        with self.engine.connect() as conn, conn.begin():
+            # the store's own tables only (its schema may share a database with others)
+            names = conn.execute(_OWN_TABLES).scalars().all()
+            quote = self.engine.dialect.identifier_preparer.quote
+            conn.execute(text("ANALYZE " + ", ".join(quote(name) for name in names)))
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
