@@ -178,3 +178,28 @@ def test_a_rebuild_in_worker_processes_writes_the_same_lists(
     written, skipped = refresh.rebuild(store, batch=3, workers=2)
     assert (written, skipped) == (len(everything) - 2, 2)
     assert {i: store.related_links(i, limit=5) for i in everything} == serial
+
+
+def test_a_whole_rebuild_drops_the_updates_queued_before_it(
+    newsroom: tuple[Store, list[int]],
+) -> None:
+    store, ids = newsroom
+    store.queue_related(ids[:3], NOW)  # as a bulk publish without applying the queue does
+    store.queue_related([ids[4]], NOW)
+    assert len(store.queued_related(None)) == 4
+    refresh.rebuild(store)
+    assert store.queued_related(None) == []
+    assert linked(store, ids[0])
+
+
+def test_a_resumed_rebuild_keeps_the_queue(newsroom: tuple[Store, list[int]]) -> None:
+    store, ids = newsroom
+
+    def stop_after_first_batch(n: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        refresh.rebuild(store, progress=stop_after_first_batch, batch=2)
+    store.queue_related([ids[0]], NOW)  # after the first lists were ranked
+    refresh.rebuild(store, batch=2)  # resumed: its first lists predate the update
+    assert [article for _, article, _ in store.queued_related(None)] == [ids[0]]

@@ -25,6 +25,7 @@ from dateline.store import CorpusEntry, Store
 LIST_LENGTH = 5
 NEIGHBOURS = 10
 REBUILD_JOB = "related-rebuild"
+UNQUEUE_BATCH = 1000  # covered queue entries dropped a transaction after a rebuild
 MAX_WORKERS = 4
 PINNED = {"pinned": 1.0}
 
@@ -172,6 +173,10 @@ def rebuild(
     saved article unless ``restart``. Returns (lists written now, articles skipped as
     already done). With ``workers`` > 1 the index is built and the lists are computed
     by that many forked processes (the same lists).
+
+    A rebuild that ranks every list in one go also drops the related updates queued
+    before it read the archive (``publish``'s queue): applied after it, they would rank
+    the same lists again.
     """
     with _lock:
         return _rebuild(store, progress, batch, restart, now, workers)
@@ -189,6 +194,10 @@ def _rebuild(
         store.clear_job_state(REBUILD_JOB)
     state = store.job_state(REBUILD_JOB) or {}
     after = int(state.get("after", 0))
+    # the queued updates committed before the archive is read below are covered by a
+    # rebuild that ranks every list from that reading (not by a resumed one, whose first
+    # lists were ranked from an earlier reading): they are dropped at the end
+    covered = [queue_id for queue_id, _, _ in store.queued_related(None)] if not after else []
     forget(store)
     index = RelatedIndex((document_for(e) for e in store.published_corpus()), workers=workers)
     _indexes[store] = index
@@ -215,4 +224,6 @@ def _rebuild(
     finally:
         blocks.close()  # stops its worker processes, if any are left
     store.clear_job_state(REBUILD_JOB)
+    for start in range(0, len(covered), UNQUEUE_BATCH):
+        store.unqueue_related(covered[start : start + UNQUEUE_BATCH])
     return written, skipped

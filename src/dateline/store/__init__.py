@@ -413,9 +413,9 @@ class Store:
         with self._write() as conn:
             related.queue(conn, article_ids, related.REFRESH, now)
 
-    def queued_related(self, limit: int = 500) -> list[tuple[int, int, str]]:
+    def queued_related(self, limit: int | None = 500) -> list[tuple[int, int, str]]:
         """The oldest queued related updates: (queue id, article id, "refresh" or
-        "withdraw")."""
+        "withdraw"); all of them when ``limit`` is None."""
         with self._read() as conn:
             return related.queued(conn, limit)
 

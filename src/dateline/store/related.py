@@ -126,8 +126,9 @@ def queue(conn: Connection, article_ids: Iterable[int], kind: str, now: datetime
         conn.execute(insert(related_queue), rows)
 
 
-def queued(conn: Connection, limit: int) -> list[tuple[int, int, str]]:
-    """The oldest ``limit`` queued updates: (queue id, article id, kind), in queue order."""
+def queued(conn: Connection, limit: int | None) -> list[tuple[int, int, str]]:
+    """The oldest ``limit`` queued updates (all: None): (queue id, article id, kind), in
+    queue order."""
     rows = conn.execute(
         select(related_queue.c.id, related_queue.c.article_id, related_queue.c.kind)
         .order_by(related_queue.c.id)
