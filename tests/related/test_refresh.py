@@ -203,3 +203,28 @@ def test_a_resumed_rebuild_keeps_the_queue(newsroom: tuple[Store, list[int]]) ->
     store.queue_related([ids[0]], NOW)  # after the first lists were ranked
     refresh.rebuild(store, batch=2)  # resumed: its first lists predate the update
     assert [article for _, article, _ in store.queued_related(None)] == [ids[0]]
+
+
+def test_a_long_queue_is_applied_by_one_pass_over_the_archive(
+    newsroom: tuple[Store, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, ids = newsroom
+    passes: list[int] = []
+    real_rank_all = refresh.rank_all
+
+    def counted(store: Store, batch: int = 2000) -> int:
+        passes.append(real_rank_all(store, batch))
+        return passes[-1]
+
+    monkeypatch.setattr(refresh, "rank_all", counted)
+    monkeypatch.setattr(publish, "RANK_ALL_MIN", 2)
+    monkeypatch.setattr(publish, "RANK_ALL_SHARE", 0.5)
+    store.queue_related([ids[0]], NOW)  # one of five: refreshed alone
+    publish.apply_queue(store)
+    assert passes == [] and store.queued_related(None) == []
+    before = {i: linked(store, i) for i in ids}
+    store.queue_related(ids[:3], NOW)  # three of five: one pass over the archive
+    publish.apply_queue(store)
+    assert passes == [5] and store.queued_related(None) == []
+    assert {i: linked(store, i) for i in ids} == before  # the same lists either way
+    assert store.job_state(refresh.REBUILD_JOB) is None  # nothing for a rebuild to resume

@@ -182,6 +182,20 @@ def rebuild(
         return _rebuild(store, progress, batch, restart, now, workers)
 
 
+def rank_all(store: Store, batch: int = 2000) -> int:
+    """Rank every published article's list in one pass, as ``rebuild`` does, but without
+    saving progress (an interrupted pass starts over); returns the lists written.
+
+    For the related queue's holder when the queue asks for a large share of the archive
+    (``publish.apply_queue``): one pass of the ranking costs far less than refreshing
+    that many articles one by one. The updates it covers leave the queue, as after a
+    rebuild; a ``dateline related rebuild`` in progress elsewhere keeps its own state.
+    """
+    with _lock:
+        written, _ = _rebuild(store, None, batch, False, lambda: datetime.now(UTC), resumable=False)
+        return written
+
+
 def _rebuild(
     store: Store,
     progress: Callable[[int], None] | None,
@@ -189,10 +203,11 @@ def _rebuild(
     restart: bool,
     now: Callable[[], datetime],
     workers: int = 1,
+    resumable: bool = True,
 ) -> tuple[int, int]:
-    if restart:
+    if restart and resumable:
         store.clear_job_state(REBUILD_JOB)
-    state = store.job_state(REBUILD_JOB) or {}
+    state = (store.job_state(REBUILD_JOB) or {}) if resumable else {}
     after = int(state.get("after", 0))
     # the queued updates committed before the archive is read below are covered by a
     # rebuild that ranks every list from that reading (not by a resumed one, whose first
@@ -217,13 +232,15 @@ def _rebuild(
                 ranked.update(next(blocks))
             mine = {i: ranked.pop(i) for i in chunk}
             store.replace_related(_bulk_lists(store, index, chunk, ranked=mine))
-            store.save_job_state(REBUILD_JOB, {"after": chunk[-1]}, now())
+            if resumable:
+                store.save_job_state(REBUILD_JOB, {"after": chunk[-1]}, now())
             written += len(chunk)
             if progress is not None:
                 progress(len(chunk))
     finally:
         blocks.close()  # stops its worker processes, if any are left
-    store.clear_job_state(REBUILD_JOB)
+    if resumable:
+        store.clear_job_state(REBUILD_JOB)
     for start in range(0, len(covered), UNQUEUE_BATCH):
         store.unqueue_related(covered[start : start + UNQUEUE_BATCH])
     return written, skipped
