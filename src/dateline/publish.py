@@ -129,9 +129,10 @@ def _worth_ranking_all(store: Store) -> bool:
     """Whether the queue asks for at least ``RANK_ALL_SHARE`` of the published articles
     (and ``RANK_ALL_MIN`` of them): then one pass over the archive is the cheaper way.
 
-    Measured (docs/related.md): 3,000 queued articles of a 3,000-article archive took
-    158 s refreshed one by one, 12.3 s ranked in one pass. The published articles are
-    counted only when the queue is long at all, so a publish of a few pays one read.
+    Measured (``benchmarks/related_queue.py``): 3,000 queued articles of a 3,000-article
+    archive took 135 s refreshed one by one, 12.8 s ranked in one pass. The published
+    articles are counted only when the queue is long at all, so a publish of a few pays
+    one read.
     """
     if len(store.queued_related(RANK_ALL_MIN)) < RANK_ALL_MIN:
         return False
