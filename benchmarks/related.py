@@ -61,7 +61,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -307,21 +307,10 @@ def measure_baseline(corpus: Corpus, args: argparse.Namespace, out: dict[str, An
 @contextmanager
 def store_at(backend: str, tmp: Path, postgres: str | None) -> Iterator[Any]:
     """A fresh store: SQLite in ``tmp``, or a scratch database on ``postgres``'s server."""
-    from dateline.store import open_store
+    from benchmarks.servers import scratch_store
 
-    context: Any
-    if backend == "postgresql" and postgres:
-        from benchmarks.servers import scratch_postgres
-
-        context = scratch_postgres(postgres)
-    else:
-        context = nullcontext(f"sqlite:///{tmp / 'related.db'}")
-    with context as url:
-        store = open_store(url)
-        try:
-            yield store
-        finally:
-            store.close()
+    with scratch_store(backend, tmp / "related.db", postgres) as store:
+        yield store
 
 
 def measure_store(

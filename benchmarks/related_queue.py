@@ -22,34 +22,16 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from benchmarks.archive import generate_archive
 from benchmarks.machine import machine
-from benchmarks.servers import log, scratch_postgres
+from benchmarks.servers import log, scratch_store
 from dateline import publish
 from dateline.related import refresh
-from dateline.store import Store, open_store
-
-
-@contextmanager
-def archive_store(backend: str, tmp: Path, postgres: str | None) -> Iterator[Store]:
-    """An empty store: SQLite in ``tmp``, or a scratch database on ``postgres``."""
-    context: Any = (
-        scratch_postgres(postgres)
-        if backend == "postgresql" and postgres
-        else nullcontext(f"sqlite:///{tmp / 'queue.db'}")
-    )
-    with context as url:
-        store = open_store(url)
-        try:
-            yield store
-        finally:
-            store.close()
+from dateline.store import Store
 
 
 def timed_apply(store: Store, ids: list[int], one_by_one: bool) -> dict[str, float]:
@@ -70,7 +52,7 @@ def timed_apply(store: Store, ids: list[int], one_by_one: bool) -> dict[str, flo
 
 
 def measure(backend: str, articles: int, tmp: Path, postgres: str | None) -> dict[str, Any]:
-    with archive_store(backend, tmp, postgres) as store:
+    with scratch_store(backend, tmp / "queue.db", postgres) as store:
         started = time.monotonic()
         ids = generate_archive(store, articles, rank=False)
         log(f"[{backend}] {articles} articles generated in {time.monotonic() - started:.1f}s")

@@ -61,7 +61,7 @@ from benchmarks.corpus import ECB_PATH, SECTIONS, CorpusMissing, Item, generate
 from benchmarks.machine import machine
 from dateline.model import SearchQuery, Status
 from dateline.model.search import parse_terms
-from dateline.store import Store, open_store
+from dateline.store import Store
 from dateline.store.articles import article_columns
 from dateline.store.schema import articles, sections
 from dateline.store.search import RANKED_BOUND, fts5_query, websearch_text
@@ -311,12 +311,10 @@ def store_at(
         context = nullcontext(f"sqlite:///{Path(keep).resolve()}")
     else:
         context = nullcontext(f"sqlite:///{tmp / 'search.db'}")
-    with context as url:
-        store = open_store(url)
-        try:
-            yield store
-        finally:
-            store.close()
+    from benchmarks.servers import store_in
+
+    with store_in(context) as store:
+        yield store
 
 
 def run_backend(

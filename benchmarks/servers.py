@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -446,6 +446,32 @@ def command_line(pid: int) -> str:
 
 
 # -- databases and the archive -----------------------------------------------------------
+
+
+@contextmanager
+def scratch_store(backend: str, sqlite_file: Path, postgres: str | None) -> Iterator[Store]:
+    """An empty store, closed on the way out: SQLite in ``sqlite_file``, or (``backend``
+    "postgresql") a scratch database on ``postgres``'s server."""
+    context: Any = (
+        scratch_postgres(postgres)
+        if backend == "postgresql" and postgres
+        else nullcontext(f"sqlite:///{sqlite_file}")
+    )
+    with store_in(context) as store:
+        yield store
+
+
+@contextmanager
+def store_in(database: AbstractContextManager[str]) -> Iterator[Store]:
+    """The store at the URL ``database`` gives, opened (migrated) and closed in it."""
+    from dateline.store import open_store
+
+    with database as url:
+        store = open_store(url)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 @contextmanager
