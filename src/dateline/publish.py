@@ -104,8 +104,11 @@ def apply_queue(store: Store) -> int:
     if _worth_ranking_all(store):
         from dateline.related import refresh
 
-        written = refresh.rank_all(store)
-        log.info("related lists: %d ranked in one pass for a long queue", written)
+        try:
+            written = refresh.rank_all(store)
+            log.info("related lists: %d ranked in one pass for a long queue", written)
+        except Exception:  # the queue is still there: applied one by one below
+            log.exception("related lists: the pass over the archive failed")
     while batch := store.queued_related(QUEUE_BATCH):
         latest: dict[int, str] = {}
         for _, article_id, kind in batch:

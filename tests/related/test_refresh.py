@@ -228,3 +228,19 @@ def test_a_long_queue_is_applied_by_one_pass_over_the_archive(
     assert passes == [5] and store.queued_related(None) == []
     assert {i: linked(store, i) for i in ids} == before  # the same lists either way
     assert store.job_state(refresh.REBUILD_JOB) is None  # nothing for a rebuild to resume
+
+
+def test_a_failed_pass_leaves_the_queue_to_the_one_by_one_path(
+    newsroom: tuple[Store, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, ids = newsroom
+
+    def broken(store: Store, batch: int = 2000) -> int:
+        raise RuntimeError("a fault in the pass")
+
+    monkeypatch.setattr(refresh, "rank_all", broken)
+    monkeypatch.setattr(publish, "RANK_ALL_MIN", 2)
+    store.queue_related(ids, NOW)
+    assert publish.apply_queue(store) == len(ids)
+    assert store.queued_related(None) == []
+    assert linked(store, ids[0])

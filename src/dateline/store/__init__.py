@@ -138,8 +138,8 @@ class Store:
         PostgreSQL plans with the statistics ``ANALYZE`` gathers. Autovacuum gathers them
         about a minute after enough rows change; until then a freshly loaded archive is
         planned as if it held a handful of articles, and an article page's two lists read
-        every published article (11.5 ms at 3,000 articles instead of 0.2, growing with
-        the archive). SQLite keeps no statistics unless asked to and plans from its
+        every published article (about 12 ms at 3,000 articles instead of 0.2, growing
+        with the archive). SQLite keeps no statistics unless asked to and plans from its
         indexes alone, so nothing is done there.
         """
         if self.dialect != "postgresql":
