@@ -514,13 +514,11 @@ def prepare(
             attribution="Synthetic data",
         )
     )
-    if store.dialect == "postgresql":
-        # a live database has statistics (autovacuum analyzes a table after enough
-        # changes, within a minute); a bulk load measured at once has none, and without
-        # them the planner reads every published article for a page's two lists (8 ms a
-        # page at 1,000 articles, growing with the archive)
-        with store.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    # a live database has statistics (autovacuum analyzes a table after enough changes,
+    # within a minute); a bulk load measured at once has none, and without them
+    # PostgreSQL's planner reads every published article for a page's two lists (8 ms a
+    # page at 1,000 articles, growing with the archive)
+    store.refresh_statistics()
     lists = "ranked" if rank else "written from the story threads"
     log(f"  {n} articles generated, related lists {lists}, in {time.monotonic() - started:.1f}s")
 

@@ -72,10 +72,8 @@ def grow(store: Store, section_id: int, start: int, stop: int, now: datetime) ->
             )
         with store.engine.begin() as conn:
             conn.execute(insert(articles), rows)
-    if store.dialect == "postgresql":
-        # a live database has statistics (autovacuum); a bulk load has none until this
-        with store.engine.begin() as conn:
-            conn.execute(text("ANALYZE articles"))
+    # a live database has statistics (autovacuum); a bulk load has none until this
+    store.refresh_statistics()
 
 
 def reset_peak() -> float:
