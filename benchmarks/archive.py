@@ -212,14 +212,14 @@ def generate_archive(
     for start in range(0, len(ids), PUBLISH_BATCH):
         store.publish(ids[start : start + PUBLISH_BATCH], when)
     if rank:
-        rebuild(store)
-    else:
-        members: dict[int, list[int]] = {}
-        for article_id, thread in zip(ids, thread_of, strict=True):
-            members.setdefault(thread, []).append(article_id)
-        lists = _thread_lists(members)
-        for start in range(0, len(ids), LISTS_BATCH):
-            store.replace_related({i: lists[i] for i in ids[start : start + LISTS_BATCH]})
+        rebuild(store)  # which drops the updates the publish queued: it ranked them all
+        return ids
+    members: dict[int, list[int]] = {}
+    for article_id, thread in zip(ids, thread_of, strict=True):
+        members.setdefault(thread, []).append(article_id)
+    lists = _thread_lists(members)
+    for start in range(0, len(ids), LISTS_BATCH):
+        store.replace_related({i: lists[i] for i in ids[start : start + LISTS_BATCH]})
     _drop_queued_updates(store)
     return ids
 
