@@ -135,12 +135,10 @@ def _worth_ranking_all(store: Store) -> bool:
     Measured (``benchmarks/related_queue.py``): 3,000 queued articles of a 3,000-article
     archive took 135 s refreshed one by one, 12.8 s ranked in one pass. The published
     articles are counted only when the queue is long at all, so a publish of a few pays
-    one read.
+    one count of the queue.
     """
-    if len(store.queued_related(RANK_ALL_MIN)) < RANK_ALL_MIN:
-        return False
-    waiting = {article_id for _, article_id, _ in store.queued_related(None)}
-    return len(waiting) >= RANK_ALL_SHARE * store.count_published()
+    waiting = store.queued_related_articles()
+    return waiting >= RANK_ALL_MIN and waiting >= RANK_ALL_SHARE * store.count_published()
 
 
 def _apply(store: Store, latest: dict[int, str]) -> None:

@@ -419,6 +419,11 @@ class Store:
         with self._read() as conn:
             return related.queued(conn, limit)
 
+    def queued_related_articles(self) -> int:
+        """How many articles the queued related updates are for."""
+        with self._read() as conn:
+            return related.queued_articles(conn)
+
     def unqueue_related(self, queue_ids: Sequence[int]) -> None:
         """Drop applied related updates from the queue."""
         with self._write() as conn:

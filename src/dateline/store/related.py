@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from dateline.model import RelatedLink, Status
 from dateline.store.articles import SUMMARY_COLUMNS, summary_from_row
@@ -135,6 +135,12 @@ def queued(conn: Connection, limit: int | None) -> list[tuple[int, int, str]]:
         .limit(limit)
     )
     return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+
+def queued_articles(conn: Connection) -> int:
+    """How many articles the queued updates are for."""
+    count = select(func.count(func.distinct(related_queue.c.article_id)))
+    return int(conn.execute(count).scalar_one())
 
 
 def unqueue(conn: Connection, queue_ids: Sequence[int]) -> None:
