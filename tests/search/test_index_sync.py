@@ -117,12 +117,12 @@ def test_article_search_holds_exactly_the_published_articles_and_their_vectors(
 
 
 @pytest.mark.parametrize(
-    ("margin", "growth", "dense"),
-    [(1.3, 16, 0.2), (0.01, 2, 2.0), (0.01, 2, 0.0), (100.0, 16, 2.0)],
+    ("margin", "growth", "row_cost"),
+    [(1.3, 16, 2.0), (0.01, 2, 1e9), (0.01, 2, 0.0), (100.0, 16, 1e9)],
     ids=["as-searched", "many-windows", "primary-key-walk", "one-wide-window"],
 )
 def test_the_window_walk_finds_the_newest_matches_however_it_walks(
-    store: Store, margin: float, growth: int, dense: float
+    store: Store, margin: float, growth: int, row_cost: float
 ) -> None:
     if store.dialect == "sqlite":
         pytest.skip("dateline_search_newest is PostgreSQL's (migration 0008)")
@@ -133,7 +133,7 @@ def test_the_window_walk_finds_the_newest_matches_however_it_walks(
         "SELECT found_id, found_score FROM dateline_search_newest("
         "websearch_to_tsquery('english', :q), :wanted, NULL, NULL, NULL,"
         " (SELECT min(article_id) FROM article_search),"
-        " (SELECT max(article_id) FROM article_search), :margin, :growth, :dense)"
+        " (SELECT max(article_id) FROM article_search), :margin, :growth, :row_cost)"
     )
     everything = text(
         "SELECT article_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', :q), 1)"
@@ -143,5 +143,7 @@ def test_the_window_walk_finds_the_newest_matches_however_it_walks(
     with store.engine.connect() as conn:
         for q, wanted in (("tide", 5), ("tide", 14), ("tide", 100), ("coastal", 7), ("gale", 3)):
             args = {"q": q, "wanted": wanted}
-            found = conn.execute(walk, {**args, "margin": margin, "growth": growth, "dense": dense})
+            found = conn.execute(
+                walk, {**args, "margin": margin, "growth": growth, "row_cost": row_cost}
+            )
             assert [tuple(r) for r in found] == [tuple(r) for r in conn.execute(everything, args)]

@@ -141,7 +141,9 @@ def test_a_lost_postgres_session_gives_the_lock_up(two_schemas: tuple[str, str])
                 key = advisory_key(schema, "weather")
                 holders = conn.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                        # waits (up to 5 s) for the session to end: the lock goes with it
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_locks"
+                        " WHERE locktype = 'advisory'"
                         " AND classid = :high AND objid = :low AND objsubid = 1"
                     ),
                     {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF},

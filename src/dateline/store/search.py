@@ -71,10 +71,13 @@ SNIPPET_WORDS = 24
 # walk itself is the function ``dateline_search_newest`` of migration 0008
 WINDOW_MARGIN = 1.3
 WINDOW_EMPTY_GROWTH = 16
-# PostgreSQL: a query the planner expects in at least this share of the articles is
-# walked down the primary key in its first window, testing each row, not by bitmaps
-# (measured: cheaper from about a fifth; at a tenth it reads ten rows per match)
-DENSE_SHARE = 0.2
+# PostgreSQL: the first window walks down the primary key, testing each row, instead of
+# decoding the GIN index into a bitmap, when the planner's estimate of the matches times
+# their share of the archive reaches ``wanted`` times ROW_COST (migration 0014): walking
+# reads about wanted / share rows, a bitmap decodes every match, and a row tested costs
+# about what ROW_COST entries decoded cost. At 100,000 articles that walks from a fifth of
+# the archive (measured cheaper from there), at a million from about 6 %.
+ROW_COST = 2.0
 
 _fts = table("articles_search", column("rowid", Integer))
 # the narrow table of published articles (PostgreSQL: migration 0008, with the vectors;
@@ -238,7 +241,7 @@ def _postgres_statement() -> Select[Any]:
             select(func.max(_index.c.article_id)).scalar_subquery(),
             cast(bindparam("margin"), Float()),
             cast(bindparam("growth"), Integer()),
-            cast(bindparam("dense"), Float()),
+            cast(bindparam("row_cost"), Float()),
         )
         .table_valued(
             column("found_id", Integer), column("found_score", Float), with_ordinality="n"
@@ -355,7 +358,7 @@ def _search_postgres(
         "until": until,
         "margin": WINDOW_MARGIN,
         "growth": WINDOW_EMPTY_GROWTH,
-        "dense": DENSE_SHARE,
+        "row_cost": ROW_COST,
         "bound": bound,
         "limit": limit,
         "offset": offset,
