@@ -1,6 +1,7 @@
-"""search at a million articles: finer word statistics, and when to walk the primary key
+"""search at a million articles: finer word statistics, when to walk the primary key, and
+room for the walk's bitmaps
 
-Two changes to PostgreSQL's search (migration 0008), both measured on a million-article
+Three changes to PostgreSQL's search (migration 0008), each measured on a million-article
 archive (docs/benchmarks.md, "A million articles"):
 
 1. ``article_search.search_vector`` keeps statistics on ten times as many words
@@ -55,7 +56,7 @@ OLD_SIGNATURE = (
     "integer, double precision, integer, double precision)"
 )
 STATISTICS_TARGET = 1000
-# 0008's function with the new rule: (argument, old text, new text)
+# 0008's function with this migration's changes: (0008's text, the text that replaces it)
 _CHANGES = (
     (
         "empty_growth integer, dense_share double precision",
