@@ -1,5 +1,9 @@
 """RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF and the rest of what feedparser reads, into entries.
 
+A plain RSS 2.0 document (the common case, defined in ``plainrss``) is read by
+``plainrss`` with lxml, which gives the same ``FeedDocument`` as the mapping below gives
+from feedparser, about five times faster; every other document goes to feedparser.
+
 feedparser is given the bytes in a stream (never a URL, and never bare bytes: it would
 try bare bytes as a local file name first), so it never fetches anything. Its own
 sanitizer and relative-URI resolver are turned off (``sanitize_html=False``,
@@ -13,7 +17,7 @@ it joins every element's base with it (an ``urljoin`` for each element, about a 
 reading a feed), and only those two make what it resolves differ from a join with the
 feed's URL (a relative base inside another; an Atom enclosure link, which it makes
 absolute where it leaves an RSS enclosure as written). Otherwise the few URLs it would
-have resolved are joined with the feed's URL here as it would join them (``_joined``):
+have resolved are joined with the feed's URL here as it would join them (``feed_joined``):
 the feed's link, an entry's links, and an RSS ``guid`` or Atom ``id`` it takes for a
 permalink.
 
@@ -45,12 +49,12 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser  # type: ignore[import-untyped]
 
 from dateline.ingest.blocks import single_line
 from dateline.ingest.formats.entry import FeedDocument, FeedEntry, html_text, text_html
+from dateline.ingest.formats.plainrss import feed_joined, read_plain_rss
 from dateline.model import InvalidItem
 
 _HTML_TYPES = ("html", "xhtml")
@@ -79,14 +83,20 @@ def needs_base(data: bytes) -> bool:
     return False
 
 
-def read_feed(data: bytes, *, url: str, content_type: str = "") -> FeedDocument:
+def read_feed(data: bytes, *, url: str, content_type: str = "", plain: bool = True) -> FeedDocument:
     """The entries of an RSS, Atom or other feedparser-readable document.
 
-    Raises ``InvalidItem`` when feedparser finds no feed in the bytes.
+    A plain RSS 2.0 document is read by ``plainrss`` (the same answer, faster), unless
+    ``plain`` is false; every other goes to feedparser. Raises ``InvalidItem`` when
+    feedparser finds no feed in the bytes.
     """
+    told = needs_base(data)  # see the module docstring
+    if plain and not told:
+        document = read_plain_rss(data, url=url, content_type=content_type)
+        if document is not None:
+            return document
     # without a type feedparser complains of one missing; the sniffing already saw markup
     headers = {"content-type": content_type or "application/xml"}
-    told = needs_base(data)  # see the module docstring
     if told:
         headers["content-location"] = url
     parsed = feedparser.parse(
@@ -118,7 +128,7 @@ def read_feed(data: bytes, *, url: str, content_type: str = "") -> FeedDocument:
     return FeedDocument(
         format=version or "feed",
         title=title,
-        link=_joined(url, link) if not told else link,
+        link=feed_joined(url, link) if not told else link,
         language=language,
         entries=tuple(entries),
         warnings=(complaint,) if complaint else (),
@@ -131,10 +141,10 @@ def _entry(
     """``join``: feedparser was not told the feed's URL, so the links are joined with it."""
     link = _alternate_link(raw)
     if join:
-        link = _joined(url, link)
+        link = feed_joined(url, link)
     ident = str(_get(raw, "id") or "")
     if join and _get(raw, "guidislink"):
-        ident = _joined(url, ident)
+        ident = feed_joined(url, ident)
     content, content_detail = _content(raw)
     summary_detail: Mapping[str, Any] = _get(raw, "summary_detail") or {}
     # feedparser lets media:description overwrite summary_detail's value, not the summary
@@ -162,17 +172,6 @@ def _entry(
         image_url=image_url,
         publisher=_title(source) or publisher,
     )
-
-
-def _joined(base: str, url: str) -> str:
-    """``url`` joined with ``base`` as feedparser joins a URL with the feed's (``""``
-    when ``urljoin`` refuses it); ``""`` stays ``""``."""
-    if not url:
-        return ""
-    try:
-        return urljoin(base, url)
-    except ValueError:
-        return ""
 
 
 def _get(mapping: Mapping[str, Any] | None, key: str) -> Any:
