@@ -51,6 +51,25 @@ def test_shingle_hashes_combine_the_hashes_of_the_three_words() -> None:
     assert shingle_hashes(" ".join(story(rng, MIN_WORDS))) is not None
 
 
+def test_ascii_texts_give_the_hashes_of_their_words() -> None:
+    """An ASCII text's words are found by a byte table, not ``words``: every ASCII
+    character, alone and between letters, with digits and the underscore around it, gives
+    the shingle hashes that ``words`` gives."""
+    rng = random.Random(23)
+    filler = " ".join(story(rng, MIN_WORDS))
+    for code in range(128):
+        character = chr(code)
+        for text in (f"ab{character}cd {filler}", f"{filler} X_{character}9 Y{character}"):
+            assert text.isascii()
+            found = words(text)
+            expected = [
+                (word_hash(a) * 0x9E3779B1 + word_hash(b) * 0x85EBCA77 + word_hash(c)) % 2**32
+                for a, b, c in zip(found, found[1:], found[2:], strict=False)
+            ]
+            hashes = shingle_hashes(text)
+            assert hashes is not None and hashes.tolist() == expected, hex(code)
+
+
 def test_words_are_lower_cased_one_by_one_even_when_found_in_the_lowered_text() -> None:
     """``words`` finds the words in the text lower-cased at once, unless a letter whose
     lower case changes what a word is appears: every letter with a lower case, alone and
