@@ -91,8 +91,8 @@ def read_feed(data: bytes, *, url: str, content_type: str = "", plain: bool = Tr
     feedparser finds no feed in the bytes.
     """
     told = needs_base(data)  # see the module docstring
-    if plain and not told:
-        document = read_plain_rss(data, url=url, content_type=content_type)
+    if plain:
+        document = read_plain_rss(data, url=url, content_type=content_type, told=told)
         if document is not None:
             return document
     # without a type feedparser complains of one missing; the sniffing already saw markup

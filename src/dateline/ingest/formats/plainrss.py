@@ -14,8 +14,7 @@ goes to feedparser as before. A document is read here only when all of these hol
 - it is served as ``application/rss+xml``, ``application/xml`` or ``text/xml`` (or with no
   type), with no charset or ``utf-8``; it starts with no byte order mark, declares no
   encoding but UTF-8, and holds no ``<!DOCTYPE`` or ``<!ENTITY``;
-- nothing makes feedparser need the feed's URL (no base attribute, no enclosure: the
-  caller, ``feed.read_feed``, asks ``needs_base`` first);
+- no base attribute (``xml:base`` or ``base``) anywhere;
 - lxml parses it as well-formed XML (nothing recovered);
 - the root is ``<rss version="2.0">`` holding one ``<channel>``; the channel holds only the
   elements of ``_CHANNEL`` (and an ``<image>`` of ``_IMAGE`` elements) and items; an item
@@ -27,7 +26,11 @@ goes to feedparser as before. A document is read here only when all of these hol
 What feedparser does to each value, done here the same way: surrounding white space
 stripped; the guid (when a permalink) and links passed through feedparser's URL fixer;
 a link's ``&amp;`` and ``&name;`` undone as feedparser undoes them; a title that looks
-like HTML (feedparser's own test) marked as HTML; text that is UTF-8 read as Latin-1
+like HTML (feedparser's own test) marked as HTML; links resolved against the feed's URL
+when feedparser would have been told it (``told``: ``feed.needs_base``, for an enclosure
+or a ``base=`` in the text), else joined with it afterwards as ``feed.read_feed`` joins
+them; the lead picture taken from an image enclosure, else a ``media:content`` picture,
+else a ``media:thumbnail``; text that is UTF-8 read as Latin-1
 repaired, and the Windows-1252 control range mapped, as feedparser does for UTF-8
 documents; dates by feedparser's date parser; categories deduplicated as its tags are; a
 guid taken as the entry's link when it is a permalink and comes before any ``<link>``; a
@@ -56,7 +59,10 @@ try:  # feedparser's own helpers: see the module docstring
     from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
     from feedparser.html import _cp1252  # type: ignore[import-untyped]
     from feedparser.mixin import _FeedParserMixin  # type: ignore[import-untyped]
-    from feedparser.urls import _urljoin  # type: ignore[import-untyped]
+    from feedparser.urls import (  # type: ignore[import-untyped]
+        _urljoin,
+        make_safe_absolute_uri,
+    )
 except ImportError:  # pragma: no cover - a feedparser without them: feedparser reads all
     _ENABLED = False
 else:
@@ -77,6 +83,7 @@ _EMAIL = re.compile(
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_MEDIA_RSS = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
 _NO_ATTRIBUTES: frozenset[str] = frozenset()
 
 # the elements read (or passed over) and the attributes each may carry
@@ -106,17 +113,27 @@ _ITEM = {
     "category": frozenset({"domain"}),
     f"{_CONTENT}encoded": _NO_ATTRIBUTES,
 }
-_REPEATABLE = frozenset({"category", f"{_DC}creator", f"{_ATOM}link"})
+_MEDIA_CONTENT = frozenset(f"{{{ns}}}content" for ns in _MEDIA_RSS)
+_MEDIA_THUMBNAIL = frozenset(f"{{{ns}}}thumbnail" for ns in _MEDIA_RSS)
+_MEDIA = frozenset({"enclosure"}) | _MEDIA_CONTENT | _MEDIA_THUMBNAIL
+_ITEM.update({"enclosure": frozenset({"url", "length", "type"})})
+_ITEM.update(dict.fromkeys(_MEDIA_CONTENT, frozenset({"url", "type", "medium", "width", "height"})))
+_ITEM.update(dict.fromkeys(_MEDIA_THUMBNAIL, frozenset({"url", "width", "height"})))
+_REPEATABLE = frozenset({"category", f"{_DC}creator", f"{_ATOM}link"}) | _MEDIA
 
 
 class _NotPlain(Exception):
     """The document holds something this module leaves to feedparser."""
 
 
-def read_plain_rss(data: bytes, *, url: str, content_type: str = "") -> FeedDocument | None:
+def read_plain_rss(
+    data: bytes, *, url: str, content_type: str = "", told: bool = False
+) -> FeedDocument | None:
     """The ``FeedDocument`` of a plain RSS 2.0 document, or ``None``: not one (see above).
 
-    ``None`` is no judgement of the document: feedparser reads it, as any other.
+    ``told``: feedparser would be told the feed's URL for this document (``needs_base``),
+    so links are resolved as it resolves them then. ``None`` is no judgement of the
+    document: feedparser reads it, as any other.
     """
     if not _ENABLED or not _plain_bytes(data, content_type):
         return None
@@ -127,7 +144,7 @@ def read_plain_rss(data: bytes, *, url: str, content_type: str = "") -> FeedDocu
     except (etree.XMLSyntaxError, ValueError):
         return None
     try:
-        return _document(root, url)
+        return _document(root, url, told)
     except _NotPlain:
         return None
 
@@ -154,7 +171,7 @@ def _plain_bytes(data: bytes, content_type: str) -> bool:
     return not any(marker in lowered for marker in _FORBIDDEN)
 
 
-def _document(root: Any, url: str) -> FeedDocument:
+def _document(root: Any, url: str, told: bool) -> FeedDocument:
     if root.tag != "rss" or dict(root.attrib) != {"version": "2.0"}:
         raise _NotPlain
     _no_text(root)
@@ -163,6 +180,8 @@ def _document(root: Any, url: str) -> FeedDocument:
         raise _NotPlain
     channel = channels[0]
     _no_text(channel)
+    # what feedparser resolves URLs against: nothing, or the feed's URL when told it
+    base = (make_safe_absolute_uri(url, url) or url) if told else ""
     feed: dict[str, str] = {}
     items = []
     seen: set[str] = set()
@@ -180,23 +199,25 @@ def _document(root: Any, url: str) -> FeedDocument:
             feed["title"] = _repaired(raw)
             feed["title_html"] = "1" if _looks_like_html(raw) else ""
         elif tag == "link":
-            feed["link"] = _ENTITY_LEFT.sub(r"&\g<1>", _urljoin("", _value(element)))
+            feed["link"] = _ENTITY_LEFT.sub(r"&\g<1>", _resolved(base, _value(element)))
         elif tag == "language":
             feed["language"] = _value(element)
     title = _title(feed.get("title", ""), bool(feed.get("title_html")))
     language = single_line(feed.get("language", ""))
-    entries = tuple(_entry(item, url, language, title) for item in items)
+    entries = tuple(_entry(item, url, base, language, title) for item in items)
     link = feed.get("link", "")
     return FeedDocument(
         format="rss20",
         title=title,
-        link=feed_joined(url, link),
+        link=link if base else feed_joined(url, link),
         language=language,
         entries=entries,
     )
 
 
-def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
+def _entry(item: Any, url: str, base: str, language: str, publisher: str) -> FeedEntry:
+    """One item; ``base``: what feedparser resolved its links against (``""``: nothing,
+    and they are joined with ``url`` afterwards, as ``feed.read_feed`` joins them)."""
     if item.attrib:
         raise _NotPlain
     _no_text(item)
@@ -212,6 +233,7 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
     published = None
     authors: list[str] = []
     tags: list[tuple[str | None, str | None]] = []  # (term, scheme), as feedparser's tags
+    pictures: list[tuple[int, str]] = []  # (rank, URL): enclosure 0, media content 1, thumbnail 2
     for element in _elements(item):
         _check(element, _ITEM, seen)
         tag = element.tag
@@ -219,7 +241,7 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
             raw = _stripped(element)
             title, title_html = _repaired(raw), _looks_like_html(raw)
         elif tag == "link":
-            value = _urljoin("", _value(element))
+            value = _resolved(base, _value(element))
             value = _ENTITY_LEFT.sub(r"&\g<1>", value.replace("&amp;", "&"))
             link = value
             if value:
@@ -228,7 +250,7 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
             permalink = element.get("isPermaLink", "true") == "true"
             ident = _value(element)
             if permalink:
-                ident = _urljoin("", ident)
+                ident = _resolved(base, ident)
             guid_is_link = permalink and link is None
             if permalink and link is None:
                 link = ident
@@ -245,6 +267,10 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
             if _EMAIL.search(name):
                 raise _NotPlain
             authors.append(name)
+        elif tag in _MEDIA:
+            picture = _picture(element)
+            if picture is not None:
+                pictures.append(picture)
         elif tag == "category":
             _add_tag(tags, None, element.get("domain"))
             value = _value(element)
@@ -253,9 +279,11 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
                     tags[-1] = (value, tags[-1][1])
                 else:
                     _add_tag(tags, value, None)
-    entry_link = feed_joined(url, (hrefs[0] if hrefs else link or "").strip())
-    if guid_is_link:
-        ident = feed_joined(url, ident)
+    entry_link = (hrefs[0] if hrefs else link or "").strip()
+    if not base:
+        entry_link = feed_joined(url, entry_link)
+        if guid_is_link:
+            ident = feed_joined(url, ident)
     # a description is HTML to feedparser; a content copied in is kept as it is
     summary_html = summary if summary is not None and summary.strip() else ""
     return FeedEntry(
@@ -272,9 +300,29 @@ def _entry(item: Any, url: str, language: str, publisher: str) -> FeedEntry:
         categories=tuple(label for label in (single_line(t or "") for t, _ in tags) if label),
         language=language,
         base_url=entry_link or url,
-        image_url="",
+        image_url=min(pictures, key=lambda p: p[0])[1] if pictures else "",
         publisher=publisher,
     )
+
+
+def _resolved(base: str, value: str) -> str:
+    """feedparser's ``resolve_uri`` of a link or a permalink (an empty one stays empty)."""
+    return str(_urljoin(base, value)) if value else value
+
+
+def _picture(element: Any) -> tuple[int, str] | None:
+    """A picture feedparser's mapping (``feed._image``) would take, with its rank there."""
+    if (element.text or "").strip():
+        raise _NotPlain  # a thumbnail's URL given as text: feedparser's rules differ
+    kind = element.get("type", "").lower()
+    address = element.get("url", "")
+    if element.tag == "enclosure":
+        return (0, address) if kind.startswith("image/") and address else None
+    if element.tag in _MEDIA_CONTENT:
+        medium = element.get("medium", "").lower()
+        wanted = kind.startswith("image/") or (not kind and medium == "image")
+        return (1, address) if wanted and address else None
+    return (2, address) if address else None
 
 
 def _add_tag(
