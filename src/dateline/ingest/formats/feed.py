@@ -2,7 +2,7 @@
 
 A plain RSS 2.0 document (the common case, defined in ``plainrss``) is read by
 ``plainrss`` with lxml, which gives the same ``FeedDocument`` as the mapping below gives
-from feedparser, about five times faster; every other document goes to feedparser.
+from feedparser, about four times faster; every other document goes to feedparser.
 
 feedparser is given the bytes in a stream (never a URL, and never bare bytes: it would
 try bare bytes as a local file name first), so it never fetches anything. Its own
