@@ -47,14 +47,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
 
 from dateline.ingest.blocks import single_line
 from dateline.ingest.formats.entry import FeedDocument, FeedEntry, html_text, text_html
-from dateline.ingest.formats.plainrss import feed_joined, read_plain_rss
+from dateline.ingest.formats.plainrss import feed_joined, read_plain_rss, utc_datetime
 from dateline.model import InvalidItem
 
 _HTML_TYPES = ("html", "xhtml")
@@ -226,14 +226,7 @@ def _alternate_link(raw: Mapping[str, Any]) -> str:
 
 def _when(raw: Mapping[str, Any], key: str) -> datetime | None:
     """feedparser's UTC ``struct_time`` as an aware datetime; ``None`` if absent or odd."""
-    value = _get(raw, key)
-    if not isinstance(value, tuple) or len(value) < 6:  # a struct_time is a tuple
-        return None
-    year, month, day, hour, minute, second = value[:6]
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
+    return utc_datetime(_get(raw, key))
 
 
 def _authors(raw: Mapping[str, Any]) -> tuple[str, ...]:

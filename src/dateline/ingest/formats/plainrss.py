@@ -266,7 +266,7 @@ def _entry(item: Any, url: str, base: str, language: str, publisher: str) -> Fee
             if summary is None:
                 summary = content
         elif tag == "pubDate":
-            published = _when(_parse_date(_value(element)))
+            published = utc_datetime(_parse_date(_value(element)))
         elif tag == f"{_DC}creator":
             name = _value(element)
             if _EMAIL.search(name):
@@ -407,8 +407,9 @@ def _title(value: str, html: bool) -> str:
     return single_line(html_text(value)) if html else single_line(value)
 
 
-def _when(parsed: Any) -> datetime | None:
-    if not isinstance(parsed, tuple) or len(parsed) < 6:
+def utc_datetime(parsed: Any) -> datetime | None:
+    """feedparser's UTC ``struct_time`` as an aware datetime; ``None`` if absent or odd."""
+    if not isinstance(parsed, tuple) or len(parsed) < 6:  # a struct_time is a tuple
         return None
     year, month, day, hour, minute, second = parsed[:6]
     try:
