@@ -49,8 +49,9 @@ def words(text: str) -> list[str]:
 
 # A word's 32-bit hash is ``_hash`` of its UTF-8 bytes, kept per process for the first
 # ``WORD_CACHE`` words met (news wording follows a Zipf law: the common words come early
-# and make most of every text). The table only grows, to about 15 MB, so threads reading
-# it at once never see a word vanish; a word met after that is hashed each time.
+# and make most of every text). The table only grows, to about 15 MB (and as much for
+# the ASCII table below), so threads reading it at once never see a word vanish; a word
+# met after that is hashed each time.
 WORD_CACHE = 100_000
 _WORD_HASHES: dict[str, int] = {}
 _MULTIPLIERS = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))  # odd: a word's hash is not lost
