@@ -289,11 +289,14 @@ def test_a_restart_keeps_the_value(
     database_url: str, tmp_path: object, replay_server: ReplayServer
 ) -> None:
     now = datetime.now(UTC)
-    first = open_store(database_url)
-    first.save_default_weather_location(CITY, 40.7, -74.0, now)
+    # the reply first: it reads ../shared, and a skip there must leave no store open
     replay_server.route(METNO_PATH, metno_reply(now, temperature=15.5))
-    run(first, replay_server, Clock(now))
-    first.close()
+    first = open_store(database_url)
+    try:
+        first.save_default_weather_location(CITY, 40.7, -74.0, now)
+        run(first, replay_server, Clock(now))
+    finally:
+        first.close()
     second = open_store(database_url)
     try:
         settings = Settings(database_url=database_url, weather_provider="off")
