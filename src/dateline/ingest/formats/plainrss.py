@@ -187,7 +187,8 @@ def _document(root: Any, url: str, told: bool) -> FeedDocument:
     _no_text(channel)
     # what feedparser resolves URLs against: nothing, or the feed's URL when told it
     base = (make_safe_absolute_uri(url, url) or url) if told else ""
-    feed: dict[str, str] = {}
+    title = link = language = ""
+    title_html = False
     items = []
     seen: set[str] = set()
     for element in _elements(channel):
@@ -201,16 +202,14 @@ def _document(root: Any, url: str, told: bool) -> FeedDocument:
         _check(element, _CHANNEL, seen)
         if tag == "title":
             raw = _stripped(element)
-            feed["title"] = _repaired(raw)
-            feed["title_html"] = "1" if _looks_like_html(raw) else ""
+            title, title_html = _repaired(raw), _looks_like_html(raw)
         elif tag == "link":
-            feed["link"] = _ENTITY_LEFT.sub(r"&\g<1>", _resolved(base, _value(element)))
+            link = _ENTITY_LEFT.sub(r"&\g<1>", _resolved(base, _value(element)))
         elif tag == "language":
-            feed["language"] = _value(element)
-    title = _title(feed.get("title", ""), bool(feed.get("title_html")))
-    language = single_line(feed.get("language", ""))
+            language = _value(element)
+    title = _title(title, title_html)
+    language = single_line(language)
     entries = tuple(_entry(item, url, base, language, title) for item in items)
-    link = feed.get("link", "")
     return FeedDocument(
         format="rss20",
         title=title,
@@ -257,7 +256,7 @@ def _entry(item: Any, url: str, base: str, language: str, publisher: str) -> Fee
             if permalink:
                 ident = _resolved(base, ident)
             guid_is_link = permalink and link is None
-            if permalink and link is None:
+            if guid_is_link:
                 link = ident
         elif tag == "description":
             summary = _value(element)
