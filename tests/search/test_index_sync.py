@@ -116,18 +116,31 @@ def test_article_search_holds_exactly_the_published_articles_and_their_vectors(
     assert "'chang':" in dict((row[0], row[3]) for row in indexed)[edited]
 
 
+@pytest.mark.parametrize("gaps", [0, 3000], ids=["ids-in-one-block", "ids-over-many-blocks"])
 @pytest.mark.parametrize(
     ("margin", "growth", "row_cost"),
     [(1.3, 16, 2.0), (0.01, 2, 1e9), (0.01, 2, 0.0), (100.0, 16, 1e9)],
     ids=["as-searched", "many-windows", "primary-key-walk", "one-wide-window"],
 )
 def test_the_window_walk_finds_the_newest_matches_however_it_walks(
-    store: Store, margin: float, growth: int, row_cost: float
+    store: Store, margin: float, growth: int, row_cost: float, gaps: int
 ) -> None:
+    """``gaps``: ids skipped before each article, so that the 40 articles lie in 19 of the
+    word index's blocks of 8,192 ids (migration 0015), and windows rounded to whole blocks
+    start and end between them."""
     if store.dialect == "sqlite":
         pytest.skip("dateline_search_newest is PostgreSQL's (migration 0008)")
     for n in range(40):
         body = "The tide turned at dawn." if n % 3 == 0 else "Nothing else of note."
+        if gaps:
+            with store.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('articles', 'id'),"
+                        " (SELECT max(id) FROM articles) + :gap)"
+                    ),
+                    {"gap": gaps + 37 * n},
+                )
         add(store, f"Coastal log {n}", body, when=NOW + timedelta(minutes=n))
     walk = text(
         "SELECT found_id, found_score FROM dateline_search_newest("

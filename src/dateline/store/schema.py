@@ -389,6 +389,7 @@ SEARCH_INDEX_OBJECTS = frozenset(
         "article_search",
         "pk_article_search",
         "ix_article_search_vector",
+        "ix_article_search_words",
         "ix_article_search_section_id",
         "ix_article_search_published_at",
     }
