@@ -12,8 +12,9 @@ ranked, so a word found in half the archive costs no more than ``bound`` ranking
 results then say ``capped``.
 
 On PostgreSQL a search is one statement (``_postgres_statement``): the database
-function ``dateline_search_newest`` (migration 0008) finds the newest ``bound + 1``
-matches by walking windows of ids from the newest down over ``article_search``, ranking
+function ``dateline_search_newest`` (migrations 0008, 0014, 0015) finds the newest
+``bound + 1`` matches by walking windows of ids from the newest down over
+``article_search`` (whole blocks of ids, found in its word index since 0015), ranking
 each as its row is read; they give the count, the page is the best of the first
 ``bound``, and only that page's articles and snippets are read. Left to itself,
 PostgreSQL's planner either walks the primary key backwards testing every row (slow for
