@@ -60,3 +60,57 @@ def test_0015_searches_blocks_and_sections_in_the_word_index_and_back(database_u
         assert _answers(store) == before
     finally:
         store.close()
+
+
+def test_a_window_reads_its_blocks_through_the_word_index(store: Store) -> None:
+    """The plan of the walk's windows (``auto_explain`` of the function's statements): the
+    word index is read and no bitmap of the primary key's id range is built. Whether the
+    blocks are a condition of the index's scan or a filter of its rows is the planner's
+    choice by its statistics: on these 30 rows it filters (one scan of ten matches is
+    cheaper); on a million articles the blocks are scanned in the index. With a section
+    filter it may choose the section's own index in the same way."""
+    if store.dialect == "sqlite":
+        pytest.skip("the window walk is PostgreSQL's")
+    for n in range(30):
+        with store.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('articles', 'id'),"
+                    " (SELECT max(id) FROM articles) + 5000)"
+                )
+            )
+        body = "The tide turned at dawn." if n % 3 == 0 else "Nothing else of note."
+        add(store, f"Coastal log {n}", body, when=NOW + timedelta(minutes=n))
+    plans: list[str] = []
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE article_search")  # as autovacuum would have
+        try:
+            conn.exec_driver_sql("LOAD 'auto_explain'")
+        except Exception as error:  # not a superuser, or the module is not installed
+            pytest.skip(f"auto_explain cannot be loaded here: {error}")
+        for setting in (
+            "auto_explain.log_min_duration = 0",
+            "auto_explain.log_nested_statements = on",
+            "auto_explain.log_level = notice",
+            "client_min_messages = notice",
+        ):
+            conn.exec_driver_sql(f"SET {setting}")
+        conn.connection.driver_connection.add_notice_handler(  # type: ignore[union-attr]
+            lambda notice: plans.append(str(notice.message_primary))
+        )
+        found = conn.execute(
+            text(
+                "SELECT found_id FROM dateline_search_newest("
+                "websearch_to_tsquery('english', 'tide'), 5, NULL, NULL, NULL,"
+                " (SELECT min(article_id) FROM article_search),"
+                " (SELECT max(article_id) FROM article_search), 0.01, 2, 1e9)"
+            )
+        ).all()
+    assert len(found) == 5
+    windows = [plan for plan in plans if "ORDER BY s.article_id DESC" in plan]
+    assert len(windows) >= 2, plans
+    for plan in windows:
+        assert "Bitmap Index Scan on ix_article_search_words" in plan, plan
+        assert "pk_article_search" not in plan, plan
+    # all windows but a last one over half the ids left are whole blocks
+    assert any("(article_id >> 13) = ANY" in plan for plan in windows[:-1]), windows
