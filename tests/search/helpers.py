@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import text
+
 from dateline import publish
 from dateline.model import Article, Block, BlockKind, Section
 from dateline.model.slug import slugify
@@ -42,3 +44,25 @@ def add(
     if published:
         publish.publish(store, [saved.article_id], when)
     return saved.article_id
+
+
+# PostgreSQL's walk (migration 0008's function) over the whole index, no filters
+WALK = text(
+    "SELECT found_id, found_score FROM dateline_search_newest("
+    "websearch_to_tsquery('english', :q), :wanted, NULL, NULL, NULL,"
+    " (SELECT min(article_id) FROM article_search),"
+    " (SELECT max(article_id) FROM article_search), :margin, :growth, :row_cost)"
+)
+
+
+def skip_ids(store: Store, gap: int) -> None:
+    """PostgreSQL: the next article's id ``gap`` past the highest one (none skipped when
+    there is no article yet), to spread articles over the word index's blocks of ids."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('articles', 'id'),"
+                " (SELECT max(id) FROM articles) + :gap)"
+            ),
+            {"gap": gap},
+        )

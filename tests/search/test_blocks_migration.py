@@ -12,7 +12,7 @@ from dateline.model import SearchQuery
 from dateline.store import Store
 from dateline.store.engine import make_engine
 from tests.migrating import migrate_to
-from tests.search.helpers import NOW, add
+from tests.search.helpers import NOW, WALK, add, skip_ids
 
 
 def _indexes(engine: Engine) -> dict[str, str]:
@@ -72,13 +72,7 @@ def test_a_window_reads_its_blocks_through_the_word_index(store: Store) -> None:
     if store.dialect == "sqlite":
         pytest.skip("the window walk is PostgreSQL's")
     for n in range(30):
-        with store.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('articles', 'id'),"
-                    " (SELECT max(id) FROM articles) + 5000)"
-                )
-            )
+        skip_ids(store, 5000)
         body = "The tide turned at dawn." if n % 3 == 0 else "Nothing else of note."
         add(store, f"Coastal log {n}", body, when=NOW + timedelta(minutes=n))
     plans: list[str] = []
@@ -98,14 +92,8 @@ def test_a_window_reads_its_blocks_through_the_word_index(store: Store) -> None:
         conn.connection.driver_connection.add_notice_handler(  # type: ignore[union-attr]
             lambda notice: plans.append(str(notice.message_primary))
         )
-        found = conn.execute(
-            text(
-                "SELECT found_id FROM dateline_search_newest("
-                "websearch_to_tsquery('english', 'tide'), 5, NULL, NULL, NULL,"
-                " (SELECT min(article_id) FROM article_search),"
-                " (SELECT max(article_id) FROM article_search), 0.01, 2, 1e9)"
-            )
-        ).all()
+        walk = {"q": "tide", "wanted": 5, "margin": 0.01, "growth": 2, "row_cost": 1e9}
+        found = conn.execute(WALK, walk).all()
     assert len(found) == 5
     windows = [plan for plan in plans if "ORDER BY s.article_id DESC" in plan]
     assert len(windows) >= 2, plans

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from dateline import publish
 from dateline.model import SearchQuery
 from dateline.store import Store
-from tests.search.helpers import NOW, add, section
+from tests.search.helpers import NOW, WALK, add, section, skip_ids
 
 
 def found(store: Store, words: str, **filters: object) -> list[int]:
@@ -133,21 +133,8 @@ def test_the_window_walk_finds_the_newest_matches_however_it_walks(
     for n in range(40):
         body = "The tide turned at dawn." if n % 3 == 0 else "Nothing else of note."
         if gaps:
-            with store.engine.begin() as conn:
-                conn.execute(
-                    text(
-                        "SELECT setval(pg_get_serial_sequence('articles', 'id'),"
-                        " (SELECT max(id) FROM articles) + :gap)"
-                    ),
-                    {"gap": gaps + 37 * n},
-                )
+            skip_ids(store, gaps + 37 * n)
         add(store, f"Coastal log {n}", body, when=NOW + timedelta(minutes=n))
-    walk = text(
-        "SELECT found_id, found_score FROM dateline_search_newest("
-        "websearch_to_tsquery('english', :q), :wanted, NULL, NULL, NULL,"
-        " (SELECT min(article_id) FROM article_search),"
-        " (SELECT max(article_id) FROM article_search), :margin, :growth, :row_cost)"
-    )
     everything = text(
         "SELECT article_id, ts_rank_cd(search_vector, websearch_to_tsquery('english', :q), 1)"
         " FROM article_search WHERE search_vector @@ websearch_to_tsquery('english', :q)"
@@ -157,6 +144,6 @@ def test_the_window_walk_finds_the_newest_matches_however_it_walks(
         for q, wanted in (("tide", 5), ("tide", 14), ("tide", 100), ("coastal", 7), ("gale", 3)):
             args = {"q": q, "wanted": wanted}
             found = conn.execute(
-                walk, {**args, "margin": margin, "growth": growth, "row_cost": row_cost}
+                WALK, {**args, "margin": margin, "growth": growth, "row_cost": row_cost}
             )
             assert [tuple(r) for r in found] == [tuple(r) for r in conn.execute(everything, args)]
