@@ -364,8 +364,12 @@ def measure_store(
 
 def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     """Everything for one archive size (the child process's work)."""
-    out: dict[str, Any] = {"size": size}
-    log(f"[{size}] generating the corpus")
+    from dateline.related import space
+
+    if args.postings_cap is not None:
+        space.POSTINGS_CAP = args.postings_cap
+    out: dict[str, Any] = {"size": size, "postings_cap": space.POSTINGS_CAP}
+    log(f"[{size}] generating the corpus (postings cap {space.POSTINGS_CAP})")
     started = time.perf_counter()
     corpus = generate(size, args.seed, fresh=args.fresh + args.store_fresh)
     out["generate_s"] = round(time.perf_counter() - started, 1)
@@ -397,6 +401,8 @@ def child_command(args: argparse.Namespace, size: int, seconds: int) -> list[str
     command += ["--sample", str(args.sample), "--full-limit", str(args.full_limit)]
     command += ["--store-size", str(args.store_size), "--store-fresh", str(args.store_fresh)]
     command += ["--max-seconds", str(seconds), "--workers", str(args.workers)]
+    if args.postings_cap is not None:
+        command += ["--postings-cap", str(args.postings_cap)]
     if args.full_rebuild:
         command.append("--full-rebuild")
     if args.no_app_memory:
@@ -549,6 +555,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres", metavar="URL", help="store-level run on PostgreSQL too")
     parser.add_argument(
         "--workers", type=int, default=2, help="processes for the build and the rebuild (2)"
+    )
+    parser.add_argument(
+        "--postings-cap",
+        type=int,
+        metavar="N",
+        help="documents a term keeps in the search part (related.space.POSTINGS_CAP; 0: all)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(

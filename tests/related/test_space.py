@@ -75,3 +75,51 @@ def test_pool_grams_are_each_groups_own_product() -> None:
         assert not grams[group, size:, :].any() and not grams[group, :, size:].any()
         start += size
     assert _pool_grams(rows, []).shape == (0, 0, 0)
+
+
+def test_capped_keeps_each_columns_largest_values_and_the_lowest_rows_of_a_tie() -> None:
+    rng = np.random.default_rng(4)
+    dense = np.round(rng.random((50, 30)), 1) * (rng.random((50, 30)) < 0.5)  # many ties
+    dense[:, 0] = 0.5  # one value in every row: the lowest rows are kept
+    columns = sp.csc_matrix(dense)
+    for cap in (1, 3, 7, 50):
+        kept = space.capped(columns, cap).toarray()
+        for col in range(dense.shape[1]):
+            values = dense[:, col]
+            rows = np.flatnonzero(values)
+            # by value, largest first; equal values by row, lowest first
+            expected = sorted(rows.tolist(), key=lambda r: (-values[r], r))[:cap]
+            assert np.flatnonzero(kept[:, col]).tolist() == sorted(expected), (cap, col)
+            assert np.array_equal(kept[expected, col], values[expected])
+    assert space.capped(columns, 0) is columns
+    assert space.capped(columns, 50) is columns
+
+
+def test_a_capped_search_finds_the_heaviest_holders_of_a_common_term(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With the main part capped, a query still finds what it shares rare terms with, and
+    a common term leads only to the documents that weigh it most."""
+    weight = np.float32
+
+    def build() -> space.TermSpace:
+        terms = space.TermSpace()
+        for doc in range(40):  # "common" in every document, heavier in the first ones
+            words = ["common", f"own{doc}", f"pair{doc // 2}"]
+            weights = np.asarray([4.0 - doc / 20, 1.0, 1.0], dtype=weight)
+            terms.add_terms(doc, words, weights)
+        terms.prepare()
+        return terms
+
+    full = build().search([7, 30], 39, 3)
+    monkeypatch.setattr(space, "POSTINGS_CAP", 5)
+    capped = build()
+    assert capped._main.getcol(capped.vocab["common"]).nnz == 5
+    found = capped.search([7, 30], 39, 3)
+    # each query's pair partner shares a rare term: found with and without the cap
+    assert 6 in found[0][0].tolist() and 31 in found[1][0].tolist()
+    # the common term leads only to the five documents that weigh it most
+    assert set(found[1][0].tolist()) == {31, 0, 1, 2, 3, 4}
+    assert len(full[1][0]) == 39
+    monkeypatch.setattr(space, "POSTINGS_CAP", 40)  # no column over the cap: the same search
+    same = build().search([7, 30], 39, 3)
+    for (ids_a, scores_a), (ids_b, scores_b) in zip(same, full, strict=True):
+        assert np.array_equal(ids_a, ids_b) and np.array_equal(scores_a, scores_b)

@@ -7,6 +7,15 @@ depend on when the index was last rebuilt. For finding candidates among many doc
 a column-major matrix of IDF-weighted, normalised vectors is built now and then (the
 "main" part); documents added since sit in a small "delta" list that is scanned in
 full. The main part is rebuilt when the delta grows past a share of it.
+
+The main part keeps, for each term, only the ``POSTINGS_CAP`` documents that weigh it
+most (static pruning). A query's cost is then bounded by its terms, not by the archive:
+without the cap a common term's postings grow with the archive, so every search, and
+the settling of every neighbourhood (one search an article), grew with it, the whole
+settling nearly with the square of the archive. A document that shares with a query
+only terms it weighs lightly, each of them in more than ``POSTINGS_CAP`` documents, is
+no longer found; the candidates found are scored exactly as before. Archives of up to
+``POSTINGS_CAP`` documents are searched in full.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ DELTA_SHARE = 0.02
 DEAD_SHARE = 0.2
 SEARCH_BLOCK = 64  # queries per sparse product: bounds the product's transient memory
 MAIN_CHUNK = 8192  # rows of the main part computed at a time: bounds its rebuild's memory
+POSTINGS_CAP = 4096  # documents a term keeps in the main part, the heaviest (0: all)
 
 
 def term_weights(counts: Counter[str]) -> tuple[list[str], npt.NDArray[np.float32]]:
@@ -181,7 +191,7 @@ class TermSpace:
             ]
             stacked = parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
             del parts
-            self._main = stacked.tocsc()
+            self._main = capped(stacked.tocsc(), POSTINGS_CAP)
             del stacked
             self._main_ids = np.asarray(ids, dtype=np.int64)
             self._alive = np.ones(len(ids), dtype=np.bool_)
@@ -290,6 +300,31 @@ class TermSpace:
         if doc_id not in self.rows:
             return []
         return [int(i) for i in self.search([doc_id], limit, query_terms)[0][0]]
+
+
+def capped(columns: Any, cap: int) -> Any:
+    """``columns`` (a csc matrix, sorted indices) with each column cut to its ``cap``
+    largest values (``cap`` 0: unchanged); among equal values at the cut, the lowest rows
+    are kept, so the result depends on nothing but the matrix."""
+    sizes = np.diff(columns.indptr)
+    heavy = np.flatnonzero(sizes > cap) if cap > 0 else sizes[:0]
+    if not len(heavy):
+        return columns
+    keep = np.ones(columns.nnz, dtype=np.bool_)
+    data, indptr = columns.data, columns.indptr
+    for col in heavy.tolist():
+        lo, hi = int(indptr[col]), int(indptr[col + 1])
+        values = data[lo:hi]
+        floor = np.partition(values, len(values) - cap)[len(values) - cap]  # the cap-th largest
+        kept = values > floor
+        tied = np.flatnonzero(values == floor)[: cap - int(kept.sum())]  # rows ascending
+        kept[tied] = True
+        keep[lo:hi] = kept
+    new_sizes = sizes.copy()
+    new_sizes[heavy] = cap
+    new_indptr = np.zeros(len(indptr), dtype=indptr.dtype)
+    np.cumsum(new_sizes, out=new_indptr[1:])
+    return sp.csc_matrix((data[keep], columns.indices[keep], new_indptr), shape=columns.shape)
 
 
 def entries(row: Row) -> Any:
