@@ -442,18 +442,27 @@ def _take(
 
 def _earlier(conn: Connection, article_id: int, incoming: Article) -> bool:
     """Whether ``incoming`` was published before the stored syndicated article's item."""
-    row = conn.execute(
-        select(items.c.published_at)
-        .join(articles, articles.c.id == items.c.article_id)
-        .where(
-            items.c.article_id == article_id,
-            items.c.role == PRIMARY,
-            articles.c.source_kind == "syndicated",
-        )
-    ).first()
-    if row is None or incoming.published_at is None or row.published_at is None:
+    if incoming.published_at is None:
         return False
-    return bool(incoming.published_at < row.published_at)
+    found = _LATER_ORIGINAL.first(
+        conn, {"article_id": article_id, "published_at": incoming.published_at}
+    )
+    return found is not None
+
+
+# the article's own item, when the article is syndicated and that item was published
+# after ``:published_at`` (an item without a time is never later)
+_LATER_ORIGINAL = Direct(
+    select(items.c.article_id)
+    .join(articles, articles.c.id == items.c.article_id)
+    .where(
+        items.c.article_id == bindparam("article_id"),
+        items.c.role == PRIMARY,
+        articles.c.source_kind == "syndicated",
+        items.c.published_at > bindparam("published_at"),
+    )
+    .limit(1)
+)
 
 
 def alternates(conn: Connection, article_id: int) -> list[Alternate]:
