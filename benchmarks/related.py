@@ -10,7 +10,10 @@ For each size, in a child process of its own (so its peak memory is its own):
    the texts (``RelatedIndex(documents, workers=...)``, as ``dateline related rebuild``
    builds it): the time, the resident memory after it (VmRSS) and the process's peak
    (``ru_maxrss``), and what the build added to VmRSS;
-4. (right after the build) full rebuild: ``similar_many(all ids, 5, workers=...)``, the
+2b. (right after the build) the first list on the fresh index, as after a restart: one
+   extra new article added, its list timed, the article removed (``cold_list_ms``; a
+   fresh index settles only the neighbourhoods a list needs);
+4. (right after that) full rebuild: ``similar_many(all ids, 5, workers=...)``, the
    path ``dateline related rebuild`` takes, on the freshly built index, so it includes
    settling every article's neighbourhood; measured in full (``--sample``,
    ``--full-limit`` and ``--full-rebuild`` are kept for compatibility and no longer
@@ -34,8 +37,8 @@ For each size, in a child process of its own (so its peak memory is its own):
    then ``related.refresh.refresh(store, [id])`` for ``--store-fresh`` (50) articles each
    saved and published just before (median and p95, writing the lists included).
 
-``--no-rebuild`` skips step 4 and only settles every neighbourhood before step 3 (one
-list asked for, ``--workers`` processes; its time is ``settle_s``): for 1M articles,
+``--no-rebuild`` skips step 4 and only settles every neighbourhood before step 3
+(``RelatedIndex.settle``, ``--workers`` processes; its time is ``settle_s``): for 1M articles,
 where issue #8 asks for a new article's list in at most 150 ms and the full rebuild is no
 target. Run it as ``--sizes 1000000 --no-rebuild --no-app-memory --max-seconds 7200``.
 
@@ -204,13 +207,14 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
     out["index_rss_mb"] = round(out["rss_after_build_mb"] - out["rss_before_build_mb"], 1)
     log(f"[{size}] built in {out['build_s']} s, VmRSS {out['rss_after_build_mb']} MiB")
 
+    _cold_list(index, corpus.fresh_documents()[args.fresh : args.fresh + 1], out, size)
     ids = index.ids()
     if args.no_rebuild:
-        # what a served index has done before a publish: every neighbourhood settled (one
-        # list asked for settles them all, in ``workers`` processes), no list kept
+        # what a served index has done after a while: every neighbourhood settled, in
+        # ``workers`` processes, no list kept
         log(f"[{size}] settling every neighbourhood ({workers} workers), no rebuild")
         started = time.perf_counter()
-        index.similar_many(ids[:1], LIST_LENGTH, workers=workers)
+        index.settle(workers)
         out["settle_s"] = round(time.perf_counter() - started, 2)
         log(f"[{size}] settled in {out['settle_s']} s")
         _publish_time(index, corpus, fresh, out, size)
@@ -238,6 +242,24 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
     }
     log(f"[{size}] rebuild: {out['rebuild']['whole_archive_s']} s for the whole archive")
     _publish_time(index, corpus, fresh, out, size)
+
+
+def _cold_list(index: Any, extra: Sequence[Any], out: dict[str, Any], size: int) -> None:
+    """Step 2b: a new article's list on the index as built, nothing settled (the first
+    publication after a restart), then the article removed again."""
+    if not extra:
+        return
+    doc = extra[0]
+    started = time.perf_counter()
+    index.add(doc)
+    index.similar(doc.id, LIST_LENGTH)
+    out["cold_list_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    out["cold_list_settled"] = len(index._neighbours)
+    index.remove(doc.id)
+    log(
+        f"[{size}] first list on the fresh index: {out['cold_list_ms']} ms "
+        f"({out['cold_list_settled']} neighbourhoods settled)"
+    )
 
 
 def _publish_time(

@@ -13,7 +13,7 @@ the benchmark's corpus:
 2. the index built the way ``related.refresh.index_for`` builds it, from a stream of
    documents that are not kept: VmRSS after the build;
 3. each fresh article added and its list asked for (the publish path; the first one
-   settles every neighbourhood of the archive): VmRSS and peak after them; then every
+   settles only the neighbourhoods its list needs): VmRSS and peak after them; then every
    article's list computed with ``similar_many`` in blocks whose results are dropped (the
    state after a full rebuild: every neighbourhood settled): VmRSS after it;
 4. the process's peak (``VmHWM``) over all of it.
@@ -117,7 +117,7 @@ def measure(path: Path, archive: int, fresh: int) -> dict[str, Any]:
             index.add(doc)
             index.similar(doc.id, 5)
         gc.collect()
-        # the first list settled every neighbourhood of the archive
+        # these lists settled the neighbourhoods they need; the loop below settles the rest
         out["rss_after_publish_mb"] = round(vm_rss_mb(), 1)
         out["peak_after_publish_mb"] = round(peak_rss_mb(), 1)
         ids = index.ids()

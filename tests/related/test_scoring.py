@@ -172,3 +172,27 @@ def test_similar_many_equals_similar() -> None:
     fresh = RelatedIndex(archive.documents())
     assert fresh.similar_many(list(reversed(ids[:40])), 5) == {i: many[i] for i in ids[:40]}
     assert index.similar_many(ids, 3) == {i: index.similar(i, 3) for i in ids}
+
+
+def test_a_fresh_index_settles_only_what_its_first_lists_need() -> None:
+    """After a build (a restart), the first list computes the neighbourhoods it uses, not
+    every article's; its list, and those of articles added next, are those of an index
+    settled in full beforehand."""
+    from benchmarks.corpus import ECB_PATH, generate
+
+    archive = generate(300, seed=6, fresh=4, ecb=ECB_PATH if ECB_PATH.exists() else None)
+    lazy = RelatedIndex(archive.documents())
+    eager = RelatedIndex(archive.documents())
+    eager.settle()
+    assert len(eager._neighbours) == 300
+    ids = lazy.ids()
+    first = lazy.similar(ids[7], 5)
+    assert first and first == eager.similar(ids[7], 5)
+    assert 0 < len(lazy._neighbours) < 60  # its own and its candidates', not all 300
+    for new in archive.fresh_documents():
+        lazy.add(new)
+        eager.add(new)
+        assert lazy.similar(new.id, 5) == eager.similar(new.id, 5)
+    assert len(lazy._neighbours) < 300
+    lazy.settle()
+    assert len(lazy._neighbours) == len(lazy) == 304

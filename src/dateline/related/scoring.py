@@ -421,6 +421,11 @@ class RelatedIndex:
             return []
         return self._similar_block([doc_id], limit, frozenset(exclude))[doc_id]
 
+    def settle(self, workers: int = 1) -> None:
+        """Compute every article's neighbourhood now, in ``workers`` processes, rather than
+        as lists need them (what a full rebuild does first)."""
+        self._settle(self.ids(), workers=workers)
+
     def similar_many(
         self, ids: Iterable[int], limit: int = 5, workers: int = 1
     ) -> dict[int, list[Scored]]:
@@ -643,6 +648,11 @@ class RelatedIndex:
         wanted = list(wanted)
         pending = sorted(i for i in self._pending if i in self._versions)
         self._pending.clear()
+        if not self._neighbours:
+            # nothing is cached for an added article to outrank (a fresh index, as after a
+            # restart): each neighbourhood waits until a list needs it, so the first list
+            # costs its own searches, not one for every article of the archive
+            pending = []
         todo = sorted(
             {*pending, *(i for i in wanted if i in self._versions and i not in self._neighbours)}
         )
