@@ -335,7 +335,8 @@ class RelatedIndex:
         """Insert ``document``, or replace the indexed version with the same id.
 
         Cheap: the article's neighbourhood, and the neighbourhoods it now belongs to, are
-        settled at the next query, together with those of every article added meanwhile.
+        settled at the next query, together with those of every article added meanwhile
+        (on an index that keeps no neighbourhood yet, only those the query needs).
         """
         if self._versions.get(document.id) != hash(document):
             self._insert(document, analyse(document))
@@ -637,7 +638,8 @@ class RelatedIndex:
         workers: int = 1,
         searched: dict[int, Candidates] | None = None,
     ) -> None:
-        """Compute the neighbourhoods of ``wanted`` and of articles added since last time.
+        """Compute the neighbourhoods of ``wanted`` and of articles added since last time
+        (those only when some neighbourhood is kept: on a fresh index, ``wanted`` alone).
 
         They go through batched searches, ``SETTLE_BLOCK`` at a time. An added article
         also invalidates the cached neighbourhoods of candidates it now outranks a member
