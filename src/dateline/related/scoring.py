@@ -648,13 +648,12 @@ class RelatedIndex:
         searches already made (at least ``CANDIDATES`` deep), which are not made again.
         """
         wanted = list(wanted)
-        pending = sorted(i for i in self._pending if i in self._versions)
+        # with no neighbourhood kept there is nothing for an added article to outrank (a
+        # fresh index, as after a restart): each neighbourhood waits until a list needs
+        # it, so the first list costs its own searches, not one for every article
+        kept = bool(self._neighbours)
+        pending = sorted(i for i in self._pending if i in self._versions) if kept else []
         self._pending.clear()
-        if not self._neighbours:
-            # nothing is cached for an added article to outrank (a fresh index, as after a
-            # restart): each neighbourhood waits until a list needs it, so the first list
-            # costs its own searches, not one for every article of the archive
-            pending = []
         todo = sorted(
             {*pending, *(i for i in wanted if i in self._versions and i not in self._neighbours)}
         )
