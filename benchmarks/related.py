@@ -37,9 +37,12 @@ For each size, in a child process of its own (so its peak memory is its own):
    then ``related.refresh.refresh(store, [id])`` for ``--store-fresh`` (50) articles each
    saved and published just before (median and p95, writing the lists included).
 
-``--no-rebuild`` skips step 4 and only settles every neighbourhood before step 3
-(``RelatedIndex.settle``, ``--workers`` processes; its time is ``settle_s``): for 1M articles,
-where issue #8 asks for a new article's list in at most 150 ms and the full rebuild is no
+``--no-rebuild`` skips step 4: after 2b, step 3 runs first on the index as built, as
+the first publications after a restart (``publish_unsettled``: each list settles only
+what it needs; the articles are removed again afterwards), then every neighbourhood is
+settled (``RelatedIndex.settle``, ``--workers`` processes; its time is ``settle_s``) and
+step 3 runs again; ``--no-settle`` stops before the settling. For 1M articles, where
+issue #8 asks for a new article's list in at most 150 ms and the full rebuild is no
 target. Run it as ``--sizes 1000000 --no-rebuild --no-app-memory --max-seconds 7200``.
 
 It prints a table and the figures against the targets of issue #4: related list for a
@@ -210,6 +213,10 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
     _cold_list(index, corpus.fresh_documents()[args.fresh : args.fresh + 1], out, size)
     ids = index.ids()
     if args.no_rebuild:
+        # the first publications after a restart: each list settles what it needs
+        _publish_time(index, corpus, fresh, out, size, key="publish_unsettled", keep=False)
+        if args.no_settle:
+            return
         # what a served index has done after a while: every neighbourhood settled, in
         # ``workers`` processes, no list kept
         log(f"[{size}] settling every neighbourhood ({workers} workers), no rebuild")
@@ -263,9 +270,16 @@ def _cold_list(index: Any, extra: Sequence[Any], out: dict[str, Any], size: int)
 
 
 def _publish_time(
-    index: Any, corpus: Corpus, fresh: Sequence[Any], out: dict[str, Any], size: int
+    index: Any,
+    corpus: Corpus,
+    fresh: Sequence[Any],
+    out: dict[str, Any],
+    size: int,
+    key: str = "publish",
+    keep: bool = True,
 ) -> None:
-    """Step 3: ``index.add(doc)`` + ``index.similar(doc.id, 5)`` for each fresh document."""
+    """Step 3: ``index.add(doc)`` + ``index.similar(doc.id, 5)`` for each fresh document,
+    in ``out[key]``; with ``keep`` False the documents are removed again afterwards."""
     checks = Checks(corpus)
     add_ms: list[float] = []
     similar_ms: list[float] = []
@@ -280,14 +294,18 @@ def _publish_time(
         similar_ms.append((t2 - t1) * 1000)
         total_ms.append((t2 - t0) * 1000)
         checks.add(doc.id, [s.id for s in ranked])
-    out["publish"] = {
+    out[key] = {
         "queries": len(fresh),
         "add_ms": summary(add_ms),
         "similar_ms": summary(similar_ms),
         "add_plus_similar_ms": summary(total_ms),
         "checks": checks.report(),
     }
-    log(f"[{size}] publish: add+similar median {out['publish']['add_plus_similar_ms']} ms")
+    if not keep:
+        out[key]["settled_after"] = len(index._neighbours)
+        for doc in fresh:
+            index.remove(doc.id)
+    log(f"[{size}] {key}: add+similar {out[key]['add_plus_similar_ms']} ms")
     out["rss_end_mb"] = round(vm_rss_mb(), 1)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
 
@@ -321,7 +339,8 @@ def measure_baseline(corpus: Corpus, args: argparse.Namespace, out: dict[str, An
         "query_ms": summary(times),
         "checks": checks.report(),
     }
-    engine = out["publish"]["add_plus_similar_ms"]["median"]
+    engine = out.get("publish", out.get("publish_unsettled", {}))
+    engine = engine.get("add_plus_similar_ms", {}).get("median", 0)
     out["ratio_engine_to_baseline"] = round(engine / max(1e-9, statistics.median(times)), 2)
     log(f"[{len(documents)}] baseline median {out['baseline']['query_ms']['median']} ms")
 
@@ -431,6 +450,8 @@ def child_command(args: argparse.Namespace, size: int, seconds: int) -> list[str
         command.append("--no-app-memory")
     if args.no_rebuild:
         command.append("--no-rebuild")
+    if args.no_settle:
+        command.append("--no-settle")
     if args.postgres:
         command += ["--postgres", args.postgres]
     return command
@@ -464,12 +485,15 @@ def targets(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
     row("resident memory (app process, peak)", "<= 1 GB", rss, TARGET_RSS_MB, shown)
     big = next((r for r in results if r["size"] == MILLION), None)
-    if big is not None:  # issue #8: a new article's list at 1M, judged on its p95
-        p95 = big.get("publish", {}).get("add_plus_similar_ms", {}).get("p95")
+    # issue #8: a new article's list at 1M, judged on its p95, settled or not
+    for key, name in (("publish", "settled"), ("publish_unsettled", "after a restart")):
+        if big is None or key not in big:
+            continue
+        p95 = big[key].get("add_plus_similar_ms", {}).get("p95")
         ok = None if p95 is None else p95 <= TARGET_MILLION_MS
         rows.append(
             {
-                "target": "publish-time list, p95",
+                "target": f"publish-time list, p95 ({name})",
                 "limit": "<= 150 ms",
                 "size": MILLION,
                 "value": f"{p95} ms",
@@ -531,7 +555,17 @@ def print_table(report: dict[str, Any]) -> None:
         "similar() for every article (* extrapolated from a sample)."
     )
     for r in report["results"]:
-        for name, part in (("publish", r.get("publish")), ("rebuild", r.get("rebuild"))):
+        unsettled = r.get("publish_unsettled")
+        if unsettled:
+            total = unsettled["add_plus_similar_ms"]
+            print(
+                f"  {r['size']}: after a restart (nothing settled; first list "
+                f"{r.get('cold_list_ms')} ms): add+similar median {total['median']} ms, "
+                f"p95 {total['p95']} ms, mean {total['mean']} ms; "
+                f"{unsettled['settled_after']} neighbourhoods settled by then"
+            )
+        parts = ("publish", "publish_unsettled", "rebuild")
+        for name, part in ((n, r.get(n)) for n in parts):
             if part:
                 c = part["checks"]
                 print(
@@ -592,6 +626,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-rebuild",
         action="store_true",
         help="skip the full rebuild: only settle the index before the publish-time step (1M)",
+    )
+    parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="with --no-rebuild: stop after the lists on the unsettled index (no settling)",
     )
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -258,7 +258,9 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
     One process across the store applies it at a time (``publish.RELATED_JOB``), so the
     ranking's index lives in that process only; a publish in this process wakes the loop,
     one in another process is seen at the next round, within ``every`` seconds. Another
-    process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end.
+    process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end. Between
+    rounds the leader builds the ranking's index and settles it ahead of need
+    (``publish.settle_ahead``), so that after a restart the first lists wait for neither.
     """
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -266,8 +268,15 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
     def woken() -> None:  # publish may run in any thread
         loop.call_soon_threadsafe(wake.set)
 
+    def apply_then_settle() -> None:
+        publishing.apply_queue(store)
+        # the queue empty: time to spare goes to settling the ranking ahead of need,
+        # round after round until it is done (a publication waits one block at most)
+        if publishing.settle_ahead(store):
+            woken()
+
     def apply() -> Awaitable[object]:
-        return asyncio.to_thread(publishing.apply_queue, store)
+        return asyncio.to_thread(apply_then_settle)
 
     with (
         store.job_lock(publishing.RELATED_JOB) as lock,

@@ -329,6 +329,7 @@ class RelatedIndex:
         self._versions: dict[int, int] = {}  # id -> hash of the indexed version
         self._dependents: dict[int, set[int]] = {}
         self._pending: set[int] = set()
+        self._ahead: list[int] | None = None  # ids ``settle_ahead`` has yet to offer
         self.add_many(documents, workers)
 
     def add(self, document: Document) -> None:
@@ -426,6 +427,29 @@ class RelatedIndex:
         """Compute every article's neighbourhood now, in ``workers`` processes, rather than
         as lists need them (what a full rebuild does first)."""
         self._settle(self.ids(), workers=workers)
+
+    def settle_ahead(self, count: int) -> int:
+        """Settle up to ``count`` neighbourhoods ahead of need, newest (highest id) first,
+        and return how many of the articles indexed at the first call are still to be
+        offered (0: each has been settled once).
+
+        A fresh index settles only what each list needs (``_settle``), so after a restart
+        a list costs the searches of its candidates' neighbourhoods; a process with time
+        to spare calls this between lists, a few articles at a time, until the index is
+        settled as ``settle`` would leave it. The newest go first: a new article's
+        candidates are most often recent articles of its own story. Articles added
+        meanwhile are settled with each block, as at any query.
+        """
+        if self._ahead is None:
+            self._ahead = sorted(self._versions)  # taken from the end
+        block: list[int] = []
+        while self._ahead and len(block) < count:
+            doc_id = self._ahead.pop()
+            if doc_id in self._versions and doc_id not in self._neighbours:
+                block.append(doc_id)
+        if block:
+            self._settle(block)
+        return len(self._ahead)
 
     def similar_many(
         self, ids: Iterable[int], limit: int = 5, workers: int = 1
