@@ -41,9 +41,13 @@ For each size, in a child process of its own (so its peak memory is its own):
 the first publications after a restart (``publish_unsettled``: each list settles only
 what it needs; the articles are removed again afterwards), then every neighbourhood is
 settled (``RelatedIndex.settle``, ``--workers`` processes; its time is ``settle_s``) and
-step 3 runs again; ``--no-settle`` stops before the settling. For 1M articles, where
-issue #8 asks for a new article's list in at most 150 ms and the full rebuild is no
-target. Run it as ``--sizes 1000000 --no-rebuild --no-app-memory --max-seconds 7200``.
+step 3 runs again; ``--no-settle`` stops before the settling. ``--ahead 0.05,0.2``
+first settles those shares of the archive ahead of need, newest first, in the related
+loop's blocks (``RelatedIndex.settle_ahead``), each followed by step 3 (``ahead``,
+``publish_ahead_<share>``): what a restarted related-list process converges through.
+For 1M articles, where issue #8 asks for a new article's list in at most 150 ms and the
+full rebuild is no target, run it as ``--sizes 1000000 --no-rebuild --no-app-memory
+--max-seconds 7200``.
 
 It prints a table and the figures against the targets of issue #4: related list for a
 newly published article at most 20 ms (median) at 100k; full rebuild at most 10 minutes
@@ -215,6 +219,11 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
     if args.no_rebuild:
         # the first publications after a restart: each list settles what it needs
         _publish_time(index, corpus, fresh, out, size, key="publish_unsettled", keep=False)
+        for share in args.ahead_shares:
+            # what the related loop's idle rounds do after a restart: the newest first
+            _settle_ahead(index, share, out, size)
+            key = f"publish_ahead_{share:g}"
+            _publish_time(index, corpus, fresh, out, size, key=key, keep=False)
         if args.no_settle:
             return
         # what a served index has done after a while: every neighbourhood settled, in
@@ -267,6 +276,21 @@ def _cold_list(index: Any, extra: Sequence[Any], out: dict[str, Any], size: int)
         f"[{size}] first list on the fresh index: {out['cold_list_ms']} ms "
         f"({out['cold_list_settled']} neighbourhoods settled)"
     )
+
+
+def _settle_ahead(index: Any, share: float, out: dict[str, Any], size: int) -> None:
+    """``index.settle_ahead`` in the related loop's blocks until ``share`` of the archive,
+    newest first, has been offered; the time goes in ``out["ahead"]``."""
+    from dateline.related.refresh import AHEAD_BLOCK
+
+    started = time.perf_counter()
+    while index.settle_ahead(AHEAD_BLOCK) > (1 - share) * len(index):
+        pass
+    seconds = round(time.perf_counter() - started, 2)
+    out.setdefault("ahead", []).append(
+        {"share": share, "seconds": seconds, "settled": len(index._neighbours)}
+    )
+    log(f"[{size}] settled ahead to {share:g} of the archive in {seconds} s")
 
 
 def _publish_time(
@@ -452,6 +476,8 @@ def child_command(args: argparse.Namespace, size: int, seconds: int) -> list[str
         command.append("--no-rebuild")
     if args.no_settle:
         command.append("--no-settle")
+    if args.ahead:
+        command += ["--ahead", args.ahead]
     if args.postgres:
         command += ["--postgres", args.postgres]
     return command
@@ -564,7 +590,15 @@ def print_table(report: dict[str, Any]) -> None:
                 f"p95 {total['p95']} ms, mean {total['mean']} ms; "
                 f"{unsettled['settled_after']} neighbourhoods settled by then"
             )
-        parts = ("publish", "publish_unsettled", "rebuild")
+        for step in r.get("ahead", []):
+            total = r[f"publish_ahead_{step['share']:g}"]["add_plus_similar_ms"]
+            print(
+                f"  {r['size']}: settled ahead to {step['share']:g} of the archive, newest "
+                f"first ({step['seconds']} s, {step['settled']} settled): add+similar median "
+                f"{total['median']} ms, p95 {total['p95']} ms"
+            )
+        parts = ["publish", "publish_unsettled", "rebuild"]
+        parts[2:2] = [f"publish_ahead_{a['share']:g}" for a in r.get("ahead", [])]
         for name, part in ((n, r.get(n)) for n in parts):
             if part:
                 c = part["checks"]
@@ -632,12 +666,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="with --no-rebuild: stop after the lists on the unsettled index (no settling)",
     )
+    parser.add_argument(
+        "--ahead",
+        default="",
+        help="with --no-rebuild: shares of the archive (0.05,0.2) settled ahead of need, "
+        "newest first, each followed by the publish-time lists",
+    )
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
+        args.ahead_shares = sorted(float(s) for s in args.ahead.split(",") if s.strip())
         args.size_list = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
-        parser.error("--sizes takes comma-separated integers")
+        parser.error("--sizes takes comma-separated integers, --ahead shares such as 0.05")
+    if any(not 0 < a <= 1 for a in args.ahead_shares):
+        parser.error("--ahead takes shares above 0 and at most 1")
     if not args.size_list or min(args.size_list) < 100 or args.fresh < 1:
         parser.error("need sizes >= 100 and --fresh >= 1")
     return args
