@@ -87,11 +87,14 @@ def test_the_related_process_is_started_again_and_never_outlives_its_server(
     wait_for(server.answers, "the server to answer")
     wait_for(lambda: len(related_children(server)) == 1, "its related process")
     [first] = related_children(server)
+    # below the workers: its ranking's build and settling never come before a reader
+    assert os.getpriority(os.PRIO_PROCESS, first) == os.getpriority(os.PRIO_PROCESS, 0) + 10
 
     os.kill(first, signal.SIGKILL)  # killed, as the kernel's OOM killer would
     wait_for(lambda: related_children(server) not in ([], [first]), "a new related process")
     [second] = related_children(server)
     assert "starting it again" in server.log()
+    assert os.getpriority(os.PRIO_PROCESS, second) == os.getpriority(os.PRIO_PROCESS, 0) + 10
 
     os.kill(server.process.pid, signal.SIGKILL)  # the server itself killed
     server.process.wait(timeout=10)

@@ -37,6 +37,9 @@ KILL_AFTER_SECONDS = 15
 log = logging.getLogger("dateline.serve")
 RELATED_COMMAND = (sys.executable, "-m", "dateline", "worker", "--only", "related")
 RESTART_PAUSE_SECONDS = 2.0
+# the related-list process's niceness above the server's: when it builds or settles the
+# ranking, the workers' requests come first (a reader waits on them; lists can wait)
+RELATED_NICENESS = 10
 # set by ``dateline serve`` for its workers: a process of its own applies the related queue
 RELATED_ELSEWHERE = "_DATELINE_RELATED_ELSEWHERE"
 
@@ -68,7 +71,10 @@ def related_process() -> Iterator[None]:
     to it (``web.asgi``): the ranking's index, hundreds of megabytes on a large archive,
     lives in that one process and a worker's requests never wait on the ranking. With
     several servers on one store, one such process at a time applies the queue (the
-    ``related`` job lock). Its output goes to the server's console.
+    ``related`` job lock). It runs at a lower priority than the workers
+    (``RELATED_NICENESS``): building and settling the ranking after a start takes a core
+    for a while (minutes at 100,000 articles), and readers come first. Its output goes to
+    the server's console.
     """
     from dateline.jobs import PARENT_PID  # here: the CLI imports this module at start
 
@@ -84,6 +90,9 @@ def related_process() -> Iterator[None]:
                 if stopping.is_set():
                     return
                 process = subprocess.Popen(RELATED_COMMAND, env=env)
+                with contextlib.suppress(OSError):  # a lower priority only: never fatal
+                    own = os.getpriority(os.PRIO_PROCESS, 0)
+                    os.setpriority(os.PRIO_PROCESS, process.pid, min(19, own + RELATED_NICENESS))
                 current[:] = [process]
             code = process.wait()
             if not stopping.is_set():
