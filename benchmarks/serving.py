@@ -35,7 +35,10 @@ e. resident memory (``VmRSS``) of each worker process of each server after the l
    (the server's child processes, or the server itself when it has none).
 f. cold start: from launching ``dateline serve`` on the generated store to the first
    200 of the article page, for every dateline process started (the first is the first
-   start on that store).
+   start on that store). After it, and before any load, the benchmark waits until the
+   server's related-list process has gone idle (``related_idle``: it builds the
+   ranking's index and settles it ahead of need after a start), so that the loads
+   measure a site that has run a while; the wait is logged.
 
 Exit codes: 0 done; 1 a check failed (a server did not start, a page was wrong, a
 change never became visible); 2 ``wrk`` or ``nginx`` is missing, or a ``dateline
