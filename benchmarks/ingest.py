@@ -105,7 +105,7 @@ import nh3
 from sqlalchemy import select
 
 from benchmarks.machine import machine
-from benchmarks.servers import OutOfTime, scratch_postgres, time_budget
+from benchmarks.servers import OutOfTime, cpu_seconds, scratch_postgres, time_budget
 from dateline.ingest.fetch import Fetcher, FetchLimits
 from dateline.ingest.formats.syndication import parse_feed
 from dateline.ingest.pipeline import (
@@ -545,15 +545,8 @@ READER_CPU_S: list[float] = []
 
 def _workers_cpu() -> float:
     """CPU seconds used so far by this process's live children (Linux ``/proc``)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for child in multiprocessing.active_children():
-        try:
-            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    used = (cpu_seconds(child.pid) for child in multiprocessing.active_children())
+    return sum(seconds for seconds in used if seconds is not None)
 
 
 async def _poll(store: Store, fetch: FetchLimits, processes: int) -> tuple[list[PollReport], float]:
