@@ -20,7 +20,8 @@ def _indexes(engine: Engine) -> dict[str, str]:
         rows = conn.execute(
             text(
                 "SELECT indexname, indexdef FROM pg_indexes"
-                " WHERE tablename = 'article_search' AND indexdef LIKE '%USING gin%'"
+                " WHERE schemaname = current_schema() AND tablename = 'article_search'"
+                " AND indexdef LIKE '%USING gin%'"
             )
         ).all()
     return {name: definition for name, definition in rows}

@@ -29,6 +29,7 @@ def _search_setup(engine: Engine) -> tuple[int, list[str], str]:
             text(
                 "SELECT proconfig, proargnames FROM pg_proc"
                 " WHERE proname = 'dateline_search_newest'"
+                " AND pronamespace = current_schema()::regnamespace"
             )
         ).one()
     return int(target), list(settings), names[9]
