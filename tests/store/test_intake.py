@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dateline.model import Article, Author, Block, BlockKind, Section, Source, Topic
@@ -217,3 +217,87 @@ def test_names_forgotten_after_a_rolled_back_savepoint_give_ids_that_exist(
         stored = conn.execute(select(authors.c.id).where(authors.c.slug == "kept-writer"))
         assert stored.scalar_one() == kept
         assert taxonomy.ensure_authors(conn, [writer, writer], names) == [kept]
+
+
+def copy_of(original: Incoming, number: int, hours_later: int) -> Incoming:
+    """Another publisher's copy of ``original``'s story, published ``hours_later``."""
+    article = original.article
+    return Incoming(
+        Article(
+            section=article.section,
+            body=article.body,
+            source=Source(kind="syndicated", publisher="Other"),
+            uid=f"tag:other.example,2026:{number}",
+            slug=f"other-{number}",
+            headline=f"Other headline {number}",
+            published_at=(article.published_at or BASE_TIME) + timedelta(hours=hours_later),
+            canonical_url=f"https://other.example/{number}",
+        ),
+        original.fingerprint,
+    )
+
+
+def outcomes(results: list[TakeResult | str]) -> list[str]:
+    return [r.outcome if isinstance(r, TakeResult) else r for r in results]
+
+
+def test_each_item_of_a_batch_sees_what_the_items_before_it_wrote(
+    store: Store, news: Section
+) -> None:
+    # on PostgreSQL what is known of a batch's items is looked up for the whole batch at
+    # once: each of these batches has an item whose answer an earlier item changed
+    slugs = store.take_items(
+        [item(1, news, slug="storm"), item(2, news, slug="storm"), item(3, news, slug="storm-2")],
+        None,
+        NOW,
+        same_story,
+    )
+    assert outcomes(slugs) == ["created"] * 3
+    with store.engine.connect() as conn:
+        taken = set(conn.execute(select(articles.c.slug)).scalars())
+    assert len(taken) == 3 and "storm" in taken and "storm-2" in taken
+
+    same_page = item(5, news, canonical_url="https://wire.example/4")
+    assert outcomes(store.take_items([item(4, news), same_page], None, NOW, same_story)) == [
+        "created",
+        "unchanged",
+    ]
+    assert rows(store, ingest_items, role=intake.ALIAS) == 1
+
+    original = item(6, news)
+    copy = copy_of(original, 6, hours_later=3)
+    # the copy arrived in an earlier poll; its original takes the article over, so the
+    # copy sent again is an alternate's item now, unchanged; then a new story
+    [first] = store.take_items([copy], None, NOW, same_story)
+    taken_over = store.take_items([original, copy, item(7, news)], None, NOW, same_story)
+    assert outcomes(taken_over) == ["alternate", "unchanged", "created"]
+    assert isinstance(first, TakeResult) and isinstance(taken_over[0], TakeResult)
+    assert taken_over[0].article_id == first.article_id
+    assert rows(store, articles, uid=original.article.uid) == 1
+    assert rows(store, articles, uid=copy.article.uid) == 0
+
+    newer = item(8, news, version_at=BASE_TIME + timedelta(days=1), headline="Story 8, updated")
+    versions = store.take_items([item(8, news), newer, item(9, news)], None, NOW, same_story)
+    assert outcomes(versions) == ["created", "updated", "created"]
+    assert rows(store, articles, headline="Story 8, updated") == 1
+    assert rows(store, articles) == 8  # 1-4 and 6-9: the alias and the copy have none
+
+
+def test_a_batch_of_new_items_is_looked_up_in_one_statement_on_postgresql(
+    store: Store, news: Section
+) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's lookups are in-process: each item is looked up as it is taken")
+    lookups: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if "ingest_items.uid =" in statement:
+            lookups.append("batch" if "wanted" in statement else "item")
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        results = store.take_items([item(n, news) for n in range(1, 6)], None, NOW, same_story)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert outcomes(results) == ["created"] * 5
+    assert lookups == ["batch"]

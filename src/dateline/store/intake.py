@@ -38,6 +38,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from dateline.model import Article, InvalidItem, Status
 from dateline.store import arrival
@@ -116,6 +117,37 @@ _KNOWN = Direct(
         select(articles.c.id).where(articles.c.slug == bindparam("slug")).scalar_subquery(),
     )
 )
+
+
+def _known_many_statement() -> Select[Any]:
+    """``_KNOWN`` for a list of items at once (PostgreSQL): the identities, URLs and slugs
+    travel as three arrays and each row answers the item at its ``position``."""
+    wanted = (
+        func.unnest(
+            bindparam("uids", type_=ARRAY(items.c.uid.type)),
+            bindparam("urls", type_=ARRAY(items.c.url.type)),
+            bindparam("slugs", type_=ARRAY(articles.c.slug.type)),
+        )
+        .table_valued("uid", "url", "slug", with_ordinality="position")
+        .render_derived("wanted")
+    )
+    return (
+        select(
+            select(items.c.article_id).where(items.c.uid == wanted.c.uid).scalar_subquery(),
+            select(items.c.role).where(items.c.uid == wanted.c.uid).scalar_subquery(),
+            select(articles.c.id).where(articles.c.uid == wanted.c.uid).scalar_subquery(),
+            select(items.c.article_id)
+            .where(items.c.url == wanted.c.url)
+            .limit(1)
+            .scalar_subquery(),
+            select(articles.c.id).where(articles.c.slug == wanted.c.slug).scalar_subquery(),
+        )
+        .select_from(wanted)
+        .order_by(wanted.c.position)
+    )
+
+
+_KNOWN_MANY = Direct(_known_many_statement())
 _INSERT_ITEM = Direct(
     insert(items),
     columns=(
@@ -305,15 +337,81 @@ def take_many(
     deadline = time.monotonic() + budget_s
     results: list[TakeResult | str] = []
     names = _names_of(conn, incoming)
+    known = _Known(conn, incoming)
     try:
         with conn.begin_nested():
-            for one in incoming:
-                results.append(_take(conn, one, source_id, now, same_story, names))
+            for position, one in enumerate(incoming):
+                result = _take(conn, one, source_id, now, same_story, names, known, position)
+                known.taken(one.article)
+                results.append(result)
                 if time.monotonic() >= deadline:
                     break
     except Exception:  # undone: taken again one by one, which tells the item and the error
         return _take_each(conn, incoming[: len(results) + 1], source_id, now, same_story)
     return results, None
+
+
+class _Known:
+    """What is known of each item of a batch, looked up for the whole batch at once.
+
+    On PostgreSQL each item's ``_KNOWN`` lookup was a round trip of its own; here one
+    statement answers the batch before its first item is taken. An answer stays true
+    while the items taken before it wrote nothing it reads: an earlier item of the batch
+    with the same identity, URL or slug family makes the item be looked up again. Only one
+    step writes rows that other identities lead to (an original taking its article over
+    from a copy stored before: the copy's item becomes an alternate's, the article's
+    identity changes); after it every later item is looked up on its own. A newer version
+    keeps its article's slug and identity, so it changes no other item's answer. SQLite's
+    lookups are in-process and cost no round trip: there each item is looked up when it
+    is taken, as before.
+    """
+
+    __slots__ = ("_rows", "_identities", "_slugs", "_stale")
+
+    def __init__(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
+        self._rows: list[tuple[Any, ...]] | None = None
+        self._identities: set[str] = set()  # uids and URLs the batch's items wrote
+        self._slugs: set[str] = set()  # the slugs (families) they took
+        self._stale = False
+        if conn.dialect.name == "postgresql" and len(incoming) > 1:
+            wanted = [one.article for one in incoming]
+            self._rows = _KNOWN_MANY.all(
+                conn,
+                {
+                    "uids": [a.uid for a in wanted],
+                    "urls": [a.canonical_url for a in wanted],
+                    "slugs": [a.slug for a in wanted],
+                },
+            )
+
+    def of(self, conn: Connection, position: int, article: Article) -> tuple[Any, ...]:
+        """The ``_KNOWN`` row of the batch's item at ``position``."""
+        if self._rows is not None and not self._stale and not self._touched(article):
+            return self._rows[position]
+        row = _KNOWN.first(
+            conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
+        )
+        assert row is not None
+        return row
+
+    def _touched(self, article: Article) -> bool:
+        if article.uid in self._identities or article.canonical_url in self._identities:
+            return True
+        family = article.slug.rsplit("-", 1)
+        return article.slug in self._slugs or (
+            len(family) == 2 and family[1].isdigit() and family[0] in self._slugs
+        )
+
+    def taken(self, article: Article) -> None:
+        """Note what taking ``article`` may have written."""
+        self._identities.add(article.uid)
+        if article.canonical_url:
+            self._identities.add(article.canonical_url)
+        self._slugs.add(article.slug)
+
+    def stale(self) -> None:
+        """Stored rows of other items changed: look every later item up on its own."""
+        self._stale = True
 
 
 def _names_of(conn: Connection, incoming: Sequence[Incoming]) -> Names:
@@ -374,6 +472,8 @@ def _take(
     now: datetime,
     same_story: Callable[[bytes, bytes], bool],
     names: Names | None = None,
+    known: _Known | None = None,
+    position: int = 0,
 ) -> TakeResult:
     """Store one incoming item: a new article, a newer version, or another's copy.
 
@@ -387,13 +487,18 @@ def _take(
        URL and publisher) and the former original an alternate. The page keeps its URL.
     4. Otherwise a new article, with its fingerprint.
 
-    ``names``: the authors and topics the transaction knows (``taxonomy.Names``).
+    ``names``: the authors and topics the transaction knows (``taxonomy.Names``);
+    ``known``: what the batch's lookup found of its items (``_Known``), this one at
+    ``position``.
     """
     article, fingerprint, text = incoming.article, incoming.fingerprint, incoming.body_text
-    row = _KNOWN.first(
-        conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
-    )
-    assert row is not None
+    if known is None:
+        row = _KNOWN.first(
+            conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
+        )
+        assert row is not None
+    else:
+        row = known.of(conn, position, article)
     known_article, known_role, stored, same_page, slug_taken = row
     if known_article is not None and known_role in (ALTERNATE, ALIAS):
         return TakeResult(int(known_article), "unchanged")
@@ -412,6 +517,8 @@ def _take(
         if original is not None:
             if _earlier(conn, original, article):
                 # the original arrived after a copy of it: it takes the article over
+                if known is not None:
+                    known.stale()  # the copy's item row, now an alternate's
                 conn.execute(
                     update(items)
                     .where(items.c.article_id == original, items.c.role == PRIMARY)
