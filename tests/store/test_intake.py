@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -237,6 +238,20 @@ def copy_of(original: Incoming, number: int, hours_later: int) -> Incoming:
     )
 
 
+DAY = timedelta(days=1)
+
+
+def replace_article(article: Article, **fields: object) -> Article:
+    return dataclasses.replace(article, **fields)  # type: ignore[arg-type]
+
+
+def ids_of(store: Store, number: int) -> int:
+    """The id of the article of ``item(number)``."""
+    with store.engine.connect() as conn:
+        query = select(articles.c.id).where(articles.c.uid == f"tag:wire.example,2026:{number}")
+        return int(conn.execute(query).scalar_one())
+
+
 def outcomes(results: list[TakeResult | str]) -> list[str]:
     return [r.outcome if isinstance(r, TakeResult) else r for r in results]
 
@@ -293,6 +308,8 @@ def test_a_batch_of_new_items_is_looked_up_in_one_statement_on_postgresql(
     def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
         if "ingest_items.uid =" in statement:
             lookups.append("batch" if "wanted" in statement else "item")
+        elif "article_bands.key" in statement:
+            lookups.append("copies of the batch" if "wanted" in statement else "copies of one")
 
     event.listen(store.engine, "before_cursor_execute", seen)
     try:
@@ -300,4 +317,29 @@ def test_a_batch_of_new_items_is_looked_up_in_one_statement_on_postgresql(
     finally:
         event.remove(store.engine, "before_cursor_execute", seen)
     assert outcomes(results) == ["created"] * 5
-    assert lookups == ["batch"]
+    assert lookups == ["batch", "copies of the batch"]
+
+
+def test_copies_found_for_a_batch_at_once_are_those_found_one_by_one(
+    store: Store, news: Section
+) -> None:
+    stored, moving = item(10, news), item(11, news)
+    assert outcomes(store.take_items([stored, moving], None, NOW, same_story)) == ["created"] * 2
+    in_batch = item(12, news)
+    late = copy_of(in_batch, 13, hours_later=24 * 8)  # out of the copy window
+    batch = [copy_of(stored, 10, hours_later=2), in_batch, copy_of(in_batch, 12, 1), late]
+    results = store.take_items(batch, None, NOW, same_story)
+    assert outcomes(results) == ["alternate", "created", "alternate", "created"]
+    ids = [r.article_id for r in results if isinstance(r, TakeResult)]
+    assert ids[2] == ids[1] and ids[3] != ids[1]
+
+    # a newer version with another text moves its article's band keys: a copy of that
+    # text later in the batch is found, though the batch looked for copies before it
+    story_14 = item(14, news)
+    newer = Incoming(
+        replace_article(moving.article, body=story_14.article.body, version_at=BASE_TIME + DAY),
+        story_14.fingerprint,
+    )
+    results = store.take_items([newer, copy_of(story_14, 14, 1)], None, NOW, same_story)
+    assert outcomes(results) == ["updated", "alternate"]
+    assert [r.article_id for r in results if isinstance(r, TakeResult)] == [ids_of(store, 11)] * 2

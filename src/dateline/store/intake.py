@@ -101,7 +101,11 @@ class Incoming:
     body_text: str | None = None
 
 
-_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# the ingest lock, and no JIT compilation for the rest of the transaction: the batch's
+# lookups (``_KNOWN_MANY``, ``_COPIES_MANY``) read a few index entries an item, but a young
+# database's planner, without statistics, can cost them high enough to compile them first
+# (120 ms, measured, for a lookup that reads in 5)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key), set_config('jit', 'off', true)")
 # what is known of an incoming item, in one round trip: the item by its identity (its
 # article and role), an article with that identity, an item of the same page (URL), and
 # an article with the slug it would get
@@ -148,6 +152,51 @@ def _known_many_statement() -> Select[Any]:
 
 
 _KNOWN_MANY = Direct(_known_many_statement())
+# ``_copy_query`` for several items at once (PostgreSQL): each band key travels with the
+# position of its item, each item with its window (none without a publication time); the
+# rows are each item's candidates, ranked as that query ranks them, by position and id
+_COPIES_MANY = text(
+    """
+WITH wanted AS MATERIALIZED (
+    SELECT w.position, w.key
+    FROM unnest(CAST(:positions AS integer[]), CAST(:keys AS bigint[])) AS w(position, key)
+), hits AS MATERIALIZED (
+    SELECT wanted.position, band.article_id, count(*) AS shared
+    FROM wanted CROSS JOIN LATERAL (
+        SELECT article_bands.article_id FROM article_bands
+        WHERE article_bands.key = wanted.key OFFSET 0
+    ) AS band
+    GROUP BY wanted.position, band.article_id
+), windows AS (
+    SELECT x.position, x.earliest, x.latest
+    FROM unnest(
+        CAST(:items AS integer[]),
+        CAST(:earliest AS timestamptz[]),
+        CAST(:latest AS timestamptz[])
+    ) AS x(position, earliest, latest)
+), ranked AS (
+    SELECT hits.position, hits.article_id, row_number() OVER (
+        PARTITION BY hits.position ORDER BY hits.shared DESC, hits.article_id
+    ) AS rank
+    FROM hits
+    JOIN windows ON windows.position = hits.position
+    LEFT JOIN LATERAL (
+        SELECT articles.published_at FROM articles WHERE articles.id = hits.article_id OFFSET 0
+    ) AS article ON true
+    WHERE windows.earliest IS NULL
+        OR article.published_at IS NULL
+        OR article.published_at BETWEEN windows.earliest AND windows.latest
+)
+SELECT ranked.position, mark.article_id, mark.signature
+FROM ranked CROSS JOIN LATERAL (
+    SELECT article_fingerprints.article_id, article_fingerprints.signature
+    FROM article_fingerprints WHERE article_fingerprints.article_id = ranked.article_id OFFSET 0
+) AS mark
+WHERE ranked.rank <= :limit
+ORDER BY ranked.position, mark.article_id
+"""
+)
+COPY_CANDIDATES = 50  # the articles sharing most band keys with an item, judged in id order
 _INSERT_ITEM = Direct(
     insert(items),
     columns=(
@@ -267,7 +316,7 @@ def _copy_query(windowed: bool) -> Select[Any]:
     candidates = (
         query.group_by(hits.c.article_id)
         .order_by(func.count().desc(), hits.c.article_id)
-        .limit(50)
+        .limit(COPY_CANDIDATES)
         .subquery()
     )
     return (
@@ -366,13 +415,18 @@ class _Known:
     is taken, as before.
     """
 
-    __slots__ = ("_rows", "_identities", "_slugs", "_stale")
+    __slots__ = ("_rows", "_identities", "_slugs", "_stale", "_candidates", "_new", "_moved")
 
     def __init__(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
         self._rows: list[tuple[Any, ...]] | None = None
         self._identities: set[str] = set()  # uids and URLs the batch's items wrote
         self._slugs: set[str] = set()  # the slugs (families) they took
         self._stale = False
+        # the stored articles that may be each item's original (by position), the batch's
+        # new articles with a fingerprint, and whether an item moved stored band keys
+        self._candidates: dict[int, list[tuple[int, bytes]]] = {}
+        self._new: dict[int, list[tuple[int, datetime | None, bytes]]] = {}  # by band key
+        self._moved = False
         if conn.dialect.name == "postgresql" and len(incoming) > 1:
             wanted = [one.article for one in incoming]
             self._rows = _KNOWN_MANY.all(
@@ -383,6 +437,84 @@ class _Known:
                     "slugs": [a.slug for a in wanted],
                 },
             )
+            self._look_for_copies(conn, incoming)
+
+    def _look_for_copies(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
+        """The copy lookup (``_copy_of``) of every item the batch's answers say is new, in
+        one statement."""
+        positions: list[int] = []
+        keys: list[int] = []
+        items_: list[int] = []
+        earliest: list[datetime | None] = []
+        latest: list[datetime | None] = []
+        assert self._rows is not None
+        for position, (one, row) in enumerate(zip(incoming, self._rows, strict=True)):
+            known_article, _, stored, same_page, _ = row
+            if one.fingerprint is None or known_article is not None or stored is not None:
+                continue
+            if one.article.canonical_url and same_page is not None:
+                continue
+            distinct = sorted(set(one.fingerprint.keys))
+            positions += [position] * len(distinct)
+            keys += distinct
+            when = one.article.published_at
+            items_.append(position)
+            earliest.append(None if when is None else when - COPY_WINDOW)
+            latest.append(None if when is None else when + COPY_WINDOW)
+            self._candidates[position] = []
+        if not items_:
+            return
+        found = conn.execute(
+            _COPIES_MANY,
+            {
+                "positions": positions,
+                "keys": keys,
+                "items": items_,
+                "earliest": earliest,
+                "latest": latest,
+                "limit": COPY_CANDIDATES,
+            },
+        )
+        for position, article_id, signature in found:
+            self._candidates[int(position)].append((int(article_id), bytes(signature)))
+
+    def copy_of(
+        self,
+        conn: Connection,
+        position: int,
+        fingerprint: Fingerprint,
+        same_story: Callable[[bytes, bytes], bool],
+        published_at: datetime | None,
+    ) -> int | None:
+        """``_copy_of`` for the batch's item at ``position``: the stored candidates found
+        for the batch, and the articles the batch's earlier items created (found here, by
+        their band keys and window). Looked up alone when the batch has no answer for the
+        item, or an earlier item moved stored band keys (a newer version's fingerprint,
+        an original's taking over)."""
+        stored = self._candidates.get(position)
+        if stored is None or self._moved:
+            return _copy_of(conn, fingerprint, same_story, published_at)
+        sharing = {new[0]: new for key in fingerprint.keys for new in self._new.get(key, ())}
+        fresh = [
+            (article_id, signature)
+            for article_id, when, signature in sorted(sharing.values())
+            if _in_window(when, published_at)
+        ]
+        for article_id, signature in stored + fresh:  # in id order: the batch's are newer
+            if same_story(fingerprint.signature, signature):
+                return article_id
+        return None
+
+    def created(self, article_id: int, article: Article, fingerprint: Fingerprint | None) -> None:
+        """Note a new article of the batch, a candidate original for the items after it."""
+        if fingerprint is not None:
+            new = (article_id, article.published_at, fingerprint.signature)
+            for key in set(fingerprint.keys):
+                self._new.setdefault(key, []).append(new)
+
+    def moved(self) -> None:
+        """Note that stored band keys changed: later items look for copies alone."""
+        self._moved = True
 
     def of(self, conn: Connection, position: int, article: Article) -> tuple[Any, ...]:
         """The ``_KNOWN`` row of the batch's item at ``position``."""
@@ -412,6 +544,15 @@ class _Known:
     def stale(self) -> None:
         """Stored rows of other items changed: look every later item up on its own."""
         self._stale = True
+        self._moved = True
+
+
+def _in_window(when: datetime | None, published_at: datetime | None) -> bool:
+    """Whether an article published ``when`` is in the copy window of an item published
+    ``published_at`` (as ``_copy_query`` decides it)."""
+    if published_at is None or when is None:
+        return True
+    return published_at - COPY_WINDOW <= when <= published_at + COPY_WINDOW
 
 
 def _names_of(conn: Connection, incoming: Sequence[Incoming]) -> Names:
@@ -508,12 +649,17 @@ def _take(
             _record(conn, article, result.article_id, PRIMARY, source_id, now)
         if result.outcome == "updated":
             _save_fingerprint(conn, result.article_id, fingerprint)
+            if known is not None:
+                known.moved()
         return TakeResult(result.article_id, result.outcome)
     if article.canonical_url and same_page is not None:
         _record(conn, article, int(same_page), ALIAS, source_id, now)
         return TakeResult(int(same_page), "unchanged")
     if fingerprint is not None:
-        original = _copy_of(conn, fingerprint, same_story, article.published_at)
+        if known is None:
+            original = _copy_of(conn, fingerprint, same_story, article.published_at)
+        else:
+            original = known.copy_of(conn, position, fingerprint, same_story, article.published_at)
         if original is not None:
             if _earlier(conn, original, article):
                 # the original arrived after a copy of it: it takes the article over
@@ -540,10 +686,14 @@ def _take(
         )
         mark = (fingerprint.signature, fingerprint.keys) if fingerprint is not None else None
         created = arrival.create(conn, draft, slug, text, people, mark, source_id, now)
+        if known is not None:
+            known.created(created, article, fingerprint)
         return TakeResult(created, "created")
     result = insert_article(conn, draft, names, text, slug)
     _record(conn, article, result.article_id, PRIMARY, source_id, now)
     _save_fingerprint(conn, result.article_id, fingerprint, fresh=True)
+    if known is not None:
+        known.created(result.article_id, article, fingerprint)
     return TakeResult(result.article_id, result.outcome)
 
 
