@@ -16,6 +16,8 @@ The statements of this path are built once, at import, and executed with paramet
 building a SQLAlchemy statement anew for each item cost more than running it. The hot ones
 run on the driver's cursor (``store.direct``), with the values SQLAlchemy would send, and
 the authors and topics of a batch are looked up once for the batch (``taxonomy.Names``).
+On PostgreSQL, where each statement is a round trip, what is known of a batch's items and
+the copy lookups of its new ones are one statement each for the batch (``_Known``).
 """
 
 from __future__ import annotations
@@ -386,12 +388,14 @@ def take_many(
     deadline = time.monotonic() + budget_s
     results: list[TakeResult | str] = []
     names = _names_of(conn, incoming)
-    known = _Known(conn, incoming)
+    # SQLite's lookups are in-process and cost no round trip: each item's when it is taken
+    known = _Known(conn, incoming) if conn.dialect.name == "postgresql" else None
     try:
         with conn.begin_nested():
             for position, one in enumerate(incoming):
                 result = _take(conn, one, source_id, now, same_story, names, known, position)
-                known.taken(one.article)
+                if known is not None:
+                    known.taken(one.article)
                 results.append(result)
                 if time.monotonic() >= deadline:
                     break
@@ -410,15 +414,20 @@ class _Known:
     step writes rows that other identities lead to (an original taking its article over
     from a copy stored before: the copy's item becomes an alternate's, the article's
     identity changes); after it every later item is looked up on its own. A newer version
-    keeps its article's slug and identity, so it changes no other item's answer. SQLite's
-    lookups are in-process and cost no round trip: there each item is looked up when it
-    is taken, as before.
+    keeps its article's slug and identity, so it changes no other item's answer.
+
+    The copy lookup (``_copy_of``) of every item the answers say is new is one statement
+    too (``_COPIES_MANY``, which probes the band index key by key as the single lookup
+    does); the articles the batch's earlier items create are matched here, in memory, by
+    the same rule (a shared band key, the window, ``same_story`` in id order). A newer
+    version or a taking over moves stored band keys; after either, each later item looks
+    for its copies alone. The one difference from looking up item by item: an item with
+    more than ``COPY_CANDIDATES`` stored candidates also has the batch's own judged.
     """
 
     __slots__ = ("_rows", "_identities", "_slugs", "_stale", "_candidates", "_new", "_moved")
 
     def __init__(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
-        self._rows: list[tuple[Any, ...]] | None = None
         self._identities: set[str] = set()  # uids and URLs the batch's items wrote
         self._slugs: set[str] = set()  # the slugs (families) they took
         self._stale = False
@@ -427,17 +436,16 @@ class _Known:
         self._candidates: dict[int, list[tuple[int, bytes]]] = {}
         self._new: dict[int, list[tuple[int, datetime | None, bytes]]] = {}  # by band key
         self._moved = False
-        if conn.dialect.name == "postgresql" and len(incoming) > 1:
-            wanted = [one.article for one in incoming]
-            self._rows = _KNOWN_MANY.all(
-                conn,
-                {
-                    "uids": [a.uid for a in wanted],
-                    "urls": [a.canonical_url for a in wanted],
-                    "slugs": [a.slug for a in wanted],
-                },
-            )
-            self._look_for_copies(conn, incoming)
+        wanted = [one.article for one in incoming]
+        self._rows: list[tuple[Any, ...]] = _KNOWN_MANY.all(
+            conn,
+            {
+                "uids": [a.uid for a in wanted],
+                "urls": [a.canonical_url for a in wanted],
+                "slugs": [a.slug for a in wanted],
+            },
+        )
+        self._look_for_copies(conn, incoming)
 
     def _look_for_copies(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
         """The copy lookup (``_copy_of``) of every item the batch's answers say is new, in
@@ -447,7 +455,6 @@ class _Known:
         items_: list[int] = []
         earliest: list[datetime | None] = []
         latest: list[datetime | None] = []
-        assert self._rows is not None
         for position, (one, row) in enumerate(zip(incoming, self._rows, strict=True)):
             known_article, _, stored, same_page, _ = row
             if one.fingerprint is None or known_article is not None or stored is not None:
@@ -518,7 +525,7 @@ class _Known:
 
     def of(self, conn: Connection, position: int, article: Article) -> tuple[Any, ...]:
         """The ``_KNOWN`` row of the batch's item at ``position``."""
-        if self._rows is not None and not self._stale and not self._touched(article):
+        if not self._stale and not self._touched(article):
             return self._rows[position]
         row = _KNOWN.first(
             conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
