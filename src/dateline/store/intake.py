@@ -699,8 +699,6 @@ def _take(
     result = insert_article(conn, draft, names, text, slug)
     _record(conn, article, result.article_id, PRIMARY, source_id, now)
     _save_fingerprint(conn, result.article_id, fingerprint, fresh=True)
-    if known is not None:
-        known.created(result.article_id, article, fingerprint)
     return TakeResult(result.article_id, result.outcome)
 
 
