@@ -28,7 +28,9 @@ Steps, on SQLite (and on a scratch PostgreSQL database with ``--postgres``):
    floor). Ratios ``search/like`` and ``search/unranked`` of the p50s are printed.
 
 Targets (issue #7): p95 at most 20 ms for typical queries and 100 ms for a word found in
-half the archive, at 100,000 articles (1M: 50 ms; run with ``--articles 1000000``).
+half the archive, at 100,000 articles. From a million articles on, the targets printed are
+issue #8's: p95 at most 50 ms for typical queries, with a section filter or without (run
+with ``--articles 1000000``).
 
 For iterating on PostgreSQL's queries: ``--no-sqlite`` skips SQLite, and
 ``--keep-postgres NAME`` uses (and keeps) database NAME on the ``--postgres`` server
@@ -66,8 +68,10 @@ from dateline.store.articles import article_columns
 from dateline.store.schema import articles, sections
 from dateline.store.search import RANKED_BOUND, fts5_query, websearch_text
 
-TARGET_TYPICAL_MS = 20.0
+TARGET_TYPICAL_MS = 20.0  # issue #7, at 100,000 articles
 TARGET_HALF_MS = 100.0
+MILLION = 1_000_000
+TARGET_MILLION_MS = 50.0  # issue #8: search p95 at a million articles, filtered or not
 SAMPLE = 5000
 COMMON_SHARE = 0.2
 _WORD = re.compile(r"[A-Za-z]{4,}")
@@ -253,10 +257,16 @@ def measure(store: Store, items: Sequence[Item], args: argparse.Namespace) -> di
     out["ratio_half_search_to_unranked_p50"] = round(
         percentile(half_ms, 0.5) / percentile(unranked_half_ms, 0.5), 2
     )
-    out["targets"] = {
-        "typical_p95_ms<=20": out["typical_ms"]["p95"] <= TARGET_TYPICAL_MS,
-        "half_p95_ms<=100": out["half_ms"]["p95"] <= TARGET_HALF_MS,
-    }
+    if len(items) >= MILLION:
+        out["targets"] = {
+            "typical_p95_ms<=50": out["typical_ms"]["p95"] <= TARGET_MILLION_MS,
+            "section_p95_ms<=50": out["typical_with_section_ms"]["p95"] <= TARGET_MILLION_MS,
+        }
+    else:
+        out["targets"] = {
+            "typical_p95_ms<=20": out["typical_ms"]["p95"] <= TARGET_TYPICAL_MS,
+            "half_p95_ms<=100": out["half_ms"]["p95"] <= TARGET_HALF_MS,
+        }
     return out
 
 

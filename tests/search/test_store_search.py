@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from dateline import publish
 from dateline.model import SearchQuery
@@ -90,6 +91,42 @@ def test_only_the_newest_matches_up_to_the_bound_are_ranked(store: Store) -> Non
     assert results.capped and results.total == 4
     assert {h.article.id for h in results.hits} == set(ids[-4:])
     assert not store.search(SearchQuery("ferry"), bound=6).capped
+
+
+def test_a_full_page_past_the_bound_and_a_page_beyond_it_keep_the_count(store: Store) -> None:
+    for i in range(6):
+        add(
+            store, f"Harbour pilot roster {i}", in_section="business", when=NOW - timedelta(hours=i)
+        )
+    add(store, "Harbour pilot strike", in_section="world", when=NOW)
+    full = store.search(SearchQuery("pilot", section="business", per_page=2), bound=4)
+    assert full.capped and full.total == 4 and len(full.hits) == 2
+    beyond = store.search(SearchQuery("pilot", section="business", page=3, per_page=2), bound=4)
+    assert beyond.hits == () and beyond.total == 4 and beyond.capped
+    last = store.search(SearchQuery("pilot", section="business", page=3, per_page=2), bound=6)
+    assert [len(last.hits), last.total, last.capped] == [2, 6, False]
+    assert store.search(SearchQuery("pilot", section="sports")).total == 0
+
+
+def test_a_search_on_sqlite_reads_its_matches_once(store: Store) -> None:
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's search is one statement (dateline_search_newest)")
+    for i in range(5):
+        add(store, f"Tide gauge reading {i}", when=NOW - timedelta(hours=i))
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        results = store.search(SearchQuery("tide", per_page=2), bound=3)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert results.total == 3 and results.capped and len(results.hits) == 2
+    # the page and the count in one statement, then the page's snippets
+    searching = [s for s in statements if "articles_search MATCH" in s]
+    assert len(searching) == 2 and "snippet(" in searching[1]
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ or unpublishes an article keeps it right: on SQLite triggers on ``articles`` kee
 FTS5 table (migration 0006); on PostgreSQL a trigger keeps the narrow table
 ``article_search`` of published articles' weighted vectors (migration 0008).
 
-On SQLite a search costs three queries: the ranked page, the snippets of that page's
-rows only, and the count of matches (bounded), which a short page (the last one) makes
-needless. Only the newest ``bound`` matching articles (by id, that is by arrival) are
-ranked, so a word found in half the archive costs no more than ``bound`` rankings; the
-results then say ``capped``.
+On SQLite a search costs two queries: the ranked page with the count of matches, and
+the snippets of that page's rows only. The newest ``bound + 1`` matches (by id, that is
+by arrival) are walked once: their number is the count (bounded), and only the first
+``bound`` are ranked, so a word found in half the archive costs no more than ``bound``
+rankings; the results then say ``capped``.
 
 On PostgreSQL a search is one statement (``_postgres_statement``): the database
 function ``dateline_search_newest`` (migrations 0008, 0014, 0015) finds the newest
@@ -24,7 +24,6 @@ the archive); docs/search.md says how the walk avoids both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
@@ -37,7 +36,6 @@ from sqlalchemy import (
     Float,
     FromClause,
     Integer,
-    RowMapping,
     Select,
     Text,
     and_,
@@ -134,7 +132,6 @@ def _time_span(query: SearchQuery) -> tuple[datetime | None, datetime | None]:
 class _SqliteStatements:
     """SQLite's statements for one combination of filters."""
 
-    count: Select[Any]
     ranked: Select[Any]
     snippets: Select[Any]
 
@@ -183,38 +180,40 @@ def _sqlite_statements(section: bool, since: bool, until: bool) -> _SqliteStatem
     snippets = select(_fts.c.rowid, snippet).where(
         match, _fts.c.rowid.in_(bindparam("ids", expanding=True))
     )
-    count = select(func.count()).select_from(
-        select(_fts.c.rowid)
-        .select_from(matches)
-        .where(match, *conditions)
-        .limit(bindparam("counted"))
-        .subquery()
-    )
-    candidates = (
+    # the newest ``bound + 1`` matches, walked once: their number is the count, the
+    # page is the best of the first ``bound``
+    found = (
         select(_fts.c.rowid.label("id"), score.label("score"))
         .select_from(matches)
         .where(match, *conditions)
         .order_by(_fts.c.rowid.desc())
+        .limit(bindparam("wanted"))
+        .cte("found")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+    )
+    newest = (
+        select(found.c.id, found.c.score)
+        .order_by(found.c.id.desc())
         .limit(bindparam("bound"))
-        .subquery()
+        .subquery("newest")
     )
     page = (
-        select(candidates.c.id, candidates.c.score)
-        .order_by(candidates.c.score.desc(), candidates.c.id.desc())
+        select(newest.c.id, newest.c.score)
+        .order_by(newest.c.score.desc(), newest.c.id.desc())
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
-        .subquery()
+        .subquery("page")
+    )
+    counted = select(func.count().label("matches")).select_from(found).subquery("counted")
+    shown = page.join(articles, articles.c.id == page.c.id).join(
+        sections, sections.c.id == articles.c.section_id
     )
     ranked = (
-        select(page.c.score, *SUMMARY_COLUMNS)
-        .select_from(
-            page.join(articles, articles.c.id == page.c.id).join(
-                sections, sections.c.id == articles.c.section_id
-            )
-        )
+        select(counted.c.matches, page.c.score, *SUMMARY_COLUMNS)
+        .select_from(counted.outerjoin(shown, true()))
         .order_by(page.c.score.desc(), page.c.id.desc())
     )
-    return _SqliteStatements(count=count, ranked=ranked, snippets=snippets)
+    return _SqliteStatements(ranked=ranked, snippets=snippets)
 
 
 @cache
@@ -310,18 +309,13 @@ def _search_sqlite(
     params: dict[str, Any],
     bound: int,
 ) -> SearchResults:
-    """The ranked page, its count unless the page is short, then its snippets."""
+    """The ranked page with the count of matches (bounded), then the page's snippets."""
     offset, limit = _page_span(query, bound)
-    rows: Sequence[RowMapping] = []
-    if limit:
-        page = {"bound": bound, "limit": limit, "offset": offset}
-        rows = conn.execute(statements.ranked, {**params, **page}).mappings().all()
-    if 0 < len(rows) < limit or (offset == 0 and not rows):
-        # a short page is the last: the matches are counted, and fewer than the bound
-        total, capped = offset + len(rows), False
-    else:
-        found = int(conn.execute(statements.count, {**params, "counted": bound + 1}).scalar_one())
-        total, capped = min(found, bound), found > bound
+    page = {"wanted": bound + 1, "bound": bound, "limit": limit, "offset": offset}
+    found = conn.execute(statements.ranked, {**params, **page}).mappings().all()
+    matches = int(found[0]["matches"])
+    total, capped = min(matches, bound), matches > bound
+    rows = [row for row in found if row["id"] is not None]
     if not rows:
         return SearchResults(query=query, hits=(), total=total, capped=capped)
     marked = {
