@@ -108,21 +108,23 @@ class Incoming:
 # database's planner, without statistics, can cost them high enough to compile them first
 # (120 ms, measured, for a lookup that reads in 5)
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key), set_config('jit', 'off', true)")
-# what is known of an incoming item, in one round trip: the item by its identity (its
-# article and role), an article with that identity, an item of the same page (URL), and
-# an article with the slug it would get
-_KNOWN = Direct(
-    select(
-        select(items.c.article_id).where(items.c.uid == bindparam("uid")).scalar_subquery(),
-        select(items.c.role).where(items.c.uid == bindparam("uid")).scalar_subquery(),
-        select(articles.c.id).where(articles.c.uid == bindparam("uid")).scalar_subquery(),
-        select(items.c.article_id)
-        .where(items.c.url == bindparam("url"))
-        .limit(1)
-        .scalar_subquery(),
-        select(articles.c.id).where(articles.c.slug == bindparam("slug")).scalar_subquery(),
-    )
-)
+
+
+def _what_is_known(uid: Any, url: Any, slug: Any) -> list[Any]:
+    """What is known of an incoming item with this identity, URL and slug: the item by
+    its identity (its article and role), an article with that identity, an item of the
+    same page (URL), and an article with the slug it would get."""
+    return [
+        select(items.c.article_id).where(items.c.uid == uid).scalar_subquery(),
+        select(items.c.role).where(items.c.uid == uid).scalar_subquery(),
+        select(articles.c.id).where(articles.c.uid == uid).scalar_subquery(),
+        select(items.c.article_id).where(items.c.url == url).limit(1).scalar_subquery(),
+        select(articles.c.id).where(articles.c.slug == slug).scalar_subquery(),
+    ]
+
+
+# one incoming item's, in one round trip
+_KNOWN = Direct(select(*_what_is_known(bindparam("uid"), bindparam("url"), bindparam("slug"))))
 
 
 def _known_many_statement() -> Select[Any]:
@@ -138,16 +140,7 @@ def _known_many_statement() -> Select[Any]:
         .render_derived("wanted")
     )
     return (
-        select(
-            select(items.c.article_id).where(items.c.uid == wanted.c.uid).scalar_subquery(),
-            select(items.c.role).where(items.c.uid == wanted.c.uid).scalar_subquery(),
-            select(articles.c.id).where(articles.c.uid == wanted.c.uid).scalar_subquery(),
-            select(items.c.article_id)
-            .where(items.c.url == wanted.c.url)
-            .limit(1)
-            .scalar_subquery(),
-            select(articles.c.id).where(articles.c.slug == wanted.c.slug).scalar_subquery(),
-        )
+        select(*_what_is_known(wanted.c.uid, wanted.c.url, wanted.c.slug))
         .select_from(wanted)
         .order_by(wanted.c.position)
     )
@@ -527,11 +520,7 @@ class _Known:
         """The ``_KNOWN`` row of the batch's item at ``position``."""
         if not self._stale and not self._touched(article):
             return self._rows[position]
-        row = _KNOWN.first(
-            conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
-        )
-        assert row is not None
-        return row
+        return _known_of(conn, article)
 
     def _touched(self, article: Article) -> bool:
         if article.uid in self._identities or article.canonical_url in self._identities:
@@ -552,6 +541,15 @@ class _Known:
         """Stored rows of other items changed: look every later item up on its own."""
         self._stale = True
         self._moved = True
+
+
+def _known_of(conn: Connection, article: Article) -> tuple[Any, ...]:
+    """The ``_KNOWN`` row of one incoming item."""
+    row = _KNOWN.first(
+        conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
+    )
+    assert row is not None
+    return row
 
 
 def _in_window(when: datetime | None, published_at: datetime | None) -> bool:
@@ -640,13 +638,7 @@ def _take(
     ``position``.
     """
     article, fingerprint, text = incoming.article, incoming.fingerprint, incoming.body_text
-    if known is None:
-        row = _KNOWN.first(
-            conn, {"uid": article.uid, "url": article.canonical_url, "slug": article.slug}
-        )
-        assert row is not None
-    else:
-        row = known.of(conn, position, article)
+    row = _known_of(conn, article) if known is None else known.of(conn, position, article)
     known_article, known_role, stored, same_page, slug_taken = row
     if known_article is not None and known_role in (ALTERNATE, ALIAS):
         return TakeResult(int(known_article), "unchanged")
