@@ -36,9 +36,9 @@ e. resident memory (``VmRSS``) of each worker process of each server after the l
 f. cold start: from launching ``dateline serve`` on the generated store to the first
    200 of the article page, for every dateline process started (the first is the first
    start on that store). After it, and before any load, the benchmark waits until the
-   server's related-list process has gone idle (``related_idle``: it builds the
-   ranking's index and settles it ahead of need after a start), so that the loads
-   measure a site that has run a while; the wait is logged.
+   server's related-list process has gone idle (``related_idle``: after a start it
+   applies what the related queue holds, building the ranking's index when anything is
+   queued), so that the loads measure a site that has run a while; the wait is logged.
 
 Exit codes: 0 done; 1 a check failed (a server did not start, a page was wrong, a
 change never became visible); 2 ``wrk`` or ``nginx`` is missing, or a ``dateline
@@ -427,9 +427,10 @@ def related_idle(server: Server, quiet: float = 2.0, limit: float = 900.0) -> fl
     """Wait until the server's related-list process has used almost no CPU for ``quiet``
     seconds; returns the seconds waited.
 
-    After a start it builds the ranking's index and settles it ahead of need, at a lower
-    priority than the workers; the loads measure a site that has run a while, so they
-    wait for that to end (a process that does not lead the related job idles at once).
+    After a start it applies what the related queue holds (building the ranking's index
+    when anything is queued), at a lower priority than the workers; the loads measure a
+    site that has run a while, so they wait for that to end (a process that does not
+    lead the related job idles at once).
     """
     started = time.monotonic()
     related = [p for p in process_tree(server.process.pid) if _related_process(p)]
