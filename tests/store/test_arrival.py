@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, select
 from dateline.model import Author, Section, Status, Topic
 from dateline.store import Store, arrival, intake, taxonomy
 from dateline.store.articles import insert_article
+from dateline.store.keys import Keys
 from dateline.store.schema import (
     article_authors,
     article_bands,
@@ -63,7 +64,9 @@ def separately(conn: Connection, incoming: intake.Incoming, slug: str) -> int:
     return result.article_id
 
 
-def at_once(conn: Connection, incoming: intake.Incoming, slug: str) -> int:
+def at_once(conn: Connection, incoming: intake.Incoming, slug: str, *, drawn: bool = False) -> int:
+    """The new article written by PostgreSQL's one statement (``drawn``: with its id drawn
+    ahead, as a batch writes it, sent without reading anything back)."""
     draft = replace(incoming.article, status=Status.DRAFT)
     people = (
         taxonomy.ensure_authors(conn, draft.bylines),
@@ -71,12 +74,20 @@ def at_once(conn: Connection, incoming: intake.Incoming, slug: str) -> int:
     )
     print_ = incoming.fingerprint
     mark = (print_.signature, print_.keys) if print_ is not None else None
-    return arrival.create(conn, draft, slug, None, people, mark, SOURCE_ID, NOW)
+    if not drawn:
+        return arrival.create(conn, draft, slug, None, people, mark, SOURCE_ID, NOW)
+    keys = Keys()
+    keys.draw(conn, {"articles": 1})
+    article_id = keys.take(conn, "articles")
+    created = arrival.create(conn, draft, slug, None, people, mark, SOURCE_ID, NOW, article_id)
+    assert created == article_id
+    return created
 
 
+@pytest.mark.parametrize("drawn", [False, True], ids=["returning", "drawn-id"])
 @pytest.mark.parametrize("with_fingerprint", [True, False])
 def test_the_one_statement_stores_the_rows_the_separate_statements_store(
-    store: Store, news: Section, with_fingerprint: bool
+    store: Store, news: Section, with_fingerprint: bool, drawn: bool
 ) -> None:
     incoming = item(
         3,
@@ -95,7 +106,7 @@ def test_the_one_statement_stores_the_rows_the_separate_statements_store(
         expected = stored(conn, separately(conn, incoming, "story-3"))
         conn.rollback()
     with store.engine.begin() as conn:
-        article_id = at_once(conn, incoming, "story-3")
+        article_id = at_once(conn, incoming, "story-3", drawn=drawn)
     with store.engine.begin() as conn:
         got = stored(conn, article_id)
     assert got == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Table, event, func, select
@@ -318,6 +319,62 @@ def test_a_batch_of_new_items_is_looked_up_in_one_statement_on_postgresql(
         event.remove(store.engine, "before_cursor_execute", seen)
     assert outcomes(results) == ["created"] * 5
     assert lookups == ["batch", "copies of the batch"]
+
+
+def test_a_batch_writes_its_new_rows_without_waiting_on_postgresql(
+    store: Store, news: Section
+) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's statements are in-process calls: none waits on a server")
+    writes: list[tuple[str, bool]] = []  # each insert, and whether it was sent ahead
+
+    def seen(conn: Any, cursor: object, statement: str, *rest: object) -> None:
+        if "INSERT INTO " in statement:  # the first named: a new article's, for its statement
+            table = statement.split("INTO ", 1)[1].split(" ", 1)[0]
+            ahead = bool(conn.connection.dbapi_connection.pgconn.pipeline_status)
+            writes.append((table, ahead))
+
+    one = Author(slug="new-one", name="New One")
+    other = Author(slug="new-other", name="New Other")
+    stored = item(1, news)
+    batch = [
+        item(2, news, bylines=(one,)),
+        item(3, news, bylines=(one, other)),
+        copy_of(stored, 4, hours_later=2),
+        item(5, news, topics=(Topic(slug="fresh", name="Fresh"),)),
+    ]
+    store.take_items([stored], None, NOW, same_story)
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        results = store.take_items(batch, None, NOW, same_story)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert outcomes(results) == ["created", "created", "alternate", "created"]
+    # the new authors and topics, the new articles (one statement each) and the alternate's
+    # item row: every one sent ahead, none read back
+    assert sorted(writes) == sorted(
+        [
+            ("authors", True),
+            ("authors", True),
+            ("topics", True),  # t2, t3 and fresh
+            ("topics", True),
+            ("topics", True),
+            ("articles", True),
+            ("articles", True),
+            ("articles", True),
+            ("ingest_items", True),
+        ]
+    )
+    ids = [r.article_id for r in results if isinstance(r, TakeResult)]
+    assert ids[0] < ids[1] < ids[3]  # drawn ahead, handed out in the batch's order
+    created = {ids[0], ids[1], ids[3]}
+    bylines = sorted((a, slug) for a, _, slug in byline_rows(store) if a in created)
+    assert bylines == [
+        (ids[0], "new-one"),
+        (ids[1], "new-one"),
+        (ids[1], "new-other"),
+        (ids[3], "ana-wire"),
+    ]
 
 
 def test_copies_found_for_a_batch_at_once_are_those_found_one_by_one(

@@ -20,12 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Integer, bindparam, func, insert, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from dateline.model import Article
 from dateline.model.fingerprint import Mark
 from dateline.store.articles import NEW_ARTICLE_COLUMNS, article_columns
 from dateline.store.direct import Direct, column_defaults
+from dateline.store.postgres import array_parameter, integer_array
 from dateline.store.schema import article_authors as bylines
 from dateline.store.schema import article_bands as bands
 from dateline.store.schema import article_fingerprints as fingerprints
@@ -44,19 +44,21 @@ _ITEM_VALUES = {
 }
 
 
-def _statement(with_fingerprint: bool) -> Direct:
+def _statement(with_fingerprint: bool, with_id: bool = False) -> Direct:
     """The statement of one new article, its bylines, topics and item row, and (with
     ``with_fingerprint``) its fingerprint and band keys; it returns the article's id."""
     values: dict[str, Any] = {
         name: bindparam(f"a_{name}", type_=articles.c[name].type) for name in NEW_ARTICLE_COLUMNS
     }
+    if with_id:
+        values["id"] = bindparam("a_id", type_=articles.c.id.type)
     # the scalar defaults of the other columns, which an insert naming these binds
     for name, default in column_defaults(insert(articles), NEW_ARTICLE_COLUMNS).items():
         values[name] = bindparam(f"a_{name}", value=default, type_=articles.c[name].type)
     new = insert(articles).values(values).returning(articles.c.id).cte("new_article")
 
     authors = (
-        func.unnest(bindparam("author_ids", type_=ARRAY(Integer)))
+        func.unnest(array_parameter("author_ids", Integer))
         .table_valued("author_id", with_ordinality="position")
         .render_derived("byline")
     )
@@ -70,9 +72,7 @@ def _statement(with_fingerprint: bool) -> Direct:
         insert(topics)
         .from_select(
             ["article_id", "topic_id"],
-            select(new.c.id, func.unnest(bindparam("topic_ids", type_=ARRAY(Integer)))).select_from(
-                new
-            ),
+            select(new.c.id, func.unnest(array_parameter("topic_ids", Integer))).select_from(new),
         )
         .cte("new_topics"),
     ]
@@ -102,7 +102,7 @@ def _statement(with_fingerprint: bool) -> Direct:
             .cte("new_fingerprint")
         )
         keys = (
-            func.unnest(bindparam("band_keys", type_=ARRAY(BigInteger)))
+            func.unnest(array_parameter("band_keys", BigInteger))
             .table_valued("key")
             .render_derived("band")
         )
@@ -114,8 +114,8 @@ def _statement(with_fingerprint: bool) -> Direct:
     return Direct(select(new.c.id).add_cte(*ctes))
 
 
-_NEW = _statement(with_fingerprint=True)
-_NEW_WITHOUT_FINGERPRINT = _statement(with_fingerprint=False)
+# by (with a fingerprint, with an id drawn ahead)
+_STATEMENTS = {(f, i): _statement(f, i) for f in (True, False) for i in (True, False)}
 
 
 def create(
@@ -127,29 +127,38 @@ def create(
     fingerprint: Mark | None,
     source_id: int | None,
     now: datetime,
+    article_id: int | None = None,
 ) -> int:
     """Write the new article under ``slug`` with its bylines and topics (``people``: the
     author ids in byline order and the topic ids), its ``primary`` item row and its
-    fingerprint (signature, band keys); its id."""
+    fingerprint (signature, band keys); its id.
+
+    ``article_id``: the id to give it, drawn ahead (``store.keys``). The statement then
+    reads nothing back, so that in a pipeline (``store.pipeline``) it is sent without
+    waiting for the server.
+    """
     author_ids, topic_ids = people
     params: dict[str, Any] = {
         "a_uid": article.uid,
         "a_slug": slug,
         "a_status": article.status.value,
         "a_published_at": article.published_at,
-        "author_ids": author_ids,
-        "topic_ids": topic_ids,
+        "author_ids": integer_array(author_ids),
+        "topic_ids": integer_array(topic_ids),
         "i_source_id": source_id,
         "i_seen_at": now,
     }
     for name, value in article_columns(article, body_text).items():
         params[f"a_{name}"] = value
-    statement = _NEW_WITHOUT_FINGERPRINT
     if fingerprint is not None:
         signature, keys = fingerprint
         params["signature"] = signature
-        params["band_keys"] = sorted(set(keys))
-        statement = _NEW
+        params["band_keys"] = integer_array(sorted(set(keys)))
+    statement = _STATEMENTS[fingerprint is not None, article_id is not None]
+    if article_id is not None:
+        params["a_id"] = article_id
+        statement.execute(conn, params)
+        return article_id
     row = statement.first(conn, params)
     assert row is not None
     return int(row[0])

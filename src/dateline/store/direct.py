@@ -23,7 +23,8 @@ driver values are already what the caller wants (integers, text, bytes).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -171,7 +172,8 @@ class Direct:
         """The first row, or ``None``."""
         cursor = self.run(conn, params)
         try:
-            row = cursor.fetchone()
+            with driver_errors(conn, self.form(conn.dialect).sql):
+                row = cursor.fetchone()
         finally:
             cursor.close()
         return tuple(row) if row is not None else None
@@ -179,7 +181,8 @@ class Direct:
     def all(self, conn: Connection, params: Params) -> list[tuple[Any, ...]]:
         cursor = self.run(conn, params)
         try:
-            return [tuple(row) for row in cursor.fetchall()]
+            with driver_errors(conn, self.form(conn.dialect).sql):
+                return [tuple(row) for row in cursor.fetchall()]
         finally:
             cursor.close()
 
@@ -188,7 +191,8 @@ class Direct:
         cursor = self.run(conn, params)
         try:
             if self.returning is not None and conn.dialect.name != "sqlite":
-                return int(cursor.fetchone()[0])
+                with driver_errors(conn, self.form(conn.dialect).sql):
+                    return int(cursor.fetchone()[0])
             return int(cursor.lastrowid)
         finally:
             cursor.close()
@@ -208,21 +212,37 @@ def column_defaults(statement: Insert, columns: Sequence[str]) -> dict[str, Any]
     return found
 
 
+@contextmanager
+def driver_errors(
+    conn: Connection, sql: str, values: Any = None, *, many: bool = False
+) -> Iterator[None]:
+    """Raise the driver's errors inside the block as SQLAlchemy's (``IntegrityError``...).
+
+    Reading rows can raise one too: in PostgreSQL's pipeline mode (``store.pipeline``) an
+    error of a statement sent earlier is raised where the client next waits for a result.
+    """
+    dialect = conn.dialect
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            sql, values, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
+        ) from exc
+
+
 def _execute(conn: Connection, cursor: Any, sql: str, values: Any, *, many: bool) -> None:
     """Run on the cursor, telling cursor-event listeners; driver errors as SQLAlchemy's."""
     dispatch = conn.dispatch
     if dispatch.before_cursor_execute:
         dispatch.before_cursor_execute(conn, cursor, sql, values, None, many)
-    dialect = conn.dialect
     try:
-        if many:
-            cursor.executemany(sql, values)
-        else:
-            cursor.execute(sql, values)
-    except dialect.loaded_dbapi.Error as exc:
+        with driver_errors(conn, sql, values, many=many):
+            if many:
+                cursor.executemany(sql, values)
+            else:
+                cursor.execute(sql, values)
+    except DBAPIError:
         cursor.close()
-        raise DBAPIError.instance(
-            sql, values, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
-        ) from exc
+        raise
     if dispatch.after_cursor_execute:
         dispatch.after_cursor_execute(conn, cursor, sql, values, None, many)

@@ -17,13 +17,16 @@ building a SQLAlchemy statement anew for each item cost more than running it. Th
 run on the driver's cursor (``store.direct``), with the values SQLAlchemy would send, and
 the authors and topics of a batch are looked up once for the batch (``taxonomy.Names``).
 On PostgreSQL, where each statement is a round trip, what is known of a batch's items and
-the copy lookups of its new ones are one statement each for the batch (``_Known``).
+the copy lookups of its new ones are one statement each for the batch (``_Known``), the
+ids of its new rows are drawn ahead (``store.keys``), and its writes are sent without
+waiting for each one's result (``store.pipeline``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,6 +55,9 @@ from dateline.store.articles import (
     save_article,
 )
 from dateline.store.direct import Direct
+from dateline.store.keys import Keys
+from dateline.store.pipeline import Pipeline
+from dateline.store.postgres import integer_array
 from dateline.store.schema import article_bands as bands
 from dateline.store.schema import article_fingerprints as fingerprints
 from dateline.store.schema import articles
@@ -375,16 +381,28 @@ def take_many(
 
     The items are first taken under one savepoint; only when one of them fails is that
     undone and the batch taken again with a savepoint for each item (two statements an
-    item that a batch without errors does not pay).
+    item that a batch without errors does not pay). On PostgreSQL the first attempt sends
+    its writes in a pipeline (``store.pipeline``), where a failed statement's error is
+    raised at a later item's read: the attempt item by item, which sends each statement
+    alone, tells which item it was.
     """
     _lock(conn)
     deadline = time.monotonic() + budget_s
     results: list[TakeResult | str] = []
-    names = _names_of(conn, incoming)
-    # SQLite's lookups are in-process and cost no round trip: each item's when it is taken
-    known = _Known(conn, incoming) if conn.dialect.name == "postgresql" else None
+    known: _Known | None = None
+    sending: AbstractContextManager[Any] = nullcontext()
+    if conn.dialect.name == "postgresql":
+        # each statement is a round trip: the batch's lookups are one statement each, the
+        # new rows' ids are drawn ahead, and the writes are sent without waiting
+        keys = Keys()
+        names = _names_of(conn, incoming, keys)
+        known = _Known(conn, incoming, keys)
+        keys.draw(conn, {"articles": known.new, **names.absent()})
+        sending = Pipeline(conn)
+    else:  # SQLite's statements are in-process calls: each item's lookups when it is taken
+        names = _names_of(conn, incoming)
     try:
-        with conn.begin_nested():
+        with conn.begin_nested(), sending:
             for position, one in enumerate(incoming):
                 result = _take(conn, one, source_id, now, same_story, names, known, position)
                 if known is not None:
@@ -418,9 +436,19 @@ class _Known:
     more than ``COPY_CANDIDATES`` stored candidates also has the batch's own judged.
     """
 
-    __slots__ = ("_rows", "_identities", "_slugs", "_stale", "_candidates", "_new", "_moved")
+    __slots__ = (
+        "_rows",
+        "_identities",
+        "_slugs",
+        "_stale",
+        "_candidates",
+        "_new",
+        "_moved",
+        "_keys",
+        "new",
+    )
 
-    def __init__(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
+    def __init__(self, conn: Connection, incoming: Sequence[Incoming], keys: Keys) -> None:
         self._identities: set[str] = set()  # uids and URLs the batch's items wrote
         self._slugs: set[str] = set()  # the slugs (families) they took
         self._stale = False
@@ -429,6 +457,7 @@ class _Known:
         self._candidates: dict[int, list[tuple[int, bytes]]] = {}
         self._new: dict[int, list[tuple[int, datetime | None, bytes]]] = {}  # by band key
         self._moved = False
+        self._keys = keys  # the ids of the new articles, drawn ahead
         wanted = [one.article for one in incoming]
         self._rows: list[tuple[Any, ...]] = _KNOWN_MANY.all(
             conn,
@@ -438,6 +467,8 @@ class _Known:
                 "slugs": [a.slug for a in wanted],
             },
         )
+        # how many items the answers say are new: the new articles the batch may create
+        self.new = sum(1 for row in self._rows if row[0] is None and row[2] is None)
         self._look_for_copies(conn, incoming)
 
     def _look_for_copies(self, conn: Connection, incoming: Sequence[Incoming]) -> None:
@@ -467,9 +498,9 @@ class _Known:
         found = conn.execute(
             _COPIES_MANY,
             {
-                "positions": positions,
-                "keys": keys,
-                "items": items_,
+                "positions": integer_array(positions),
+                "keys": integer_array(keys),
+                "items": integer_array(items_),
                 "earliest": earliest,
                 "latest": latest,
                 "limit": COPY_CANDIDATES,
@@ -511,6 +542,10 @@ class _Known:
             new = (article_id, article.published_at, fingerprint.signature)
             for key in set(fingerprint.keys):
                 self._new.setdefault(key, []).append(new)
+
+    def new_id(self, conn: Connection) -> int:
+        """The id of the batch's next new article."""
+        return self._keys.take(conn, "articles")
 
     def moved(self) -> None:
         """Note that stored band keys changed: later items look for copies alone."""
@@ -560,10 +595,10 @@ def _in_window(when: datetime | None, published_at: datetime | None) -> bool:
     return published_at - COPY_WINDOW <= when <= published_at + COPY_WINDOW
 
 
-def _names_of(conn: Connection, incoming: Sequence[Incoming]) -> Names:
+def _names_of(conn: Connection, incoming: Sequence[Incoming], keys: Keys | None = None) -> Names:
     """The ids of the batch's authors and topics that are stored: two lookups a batch
-    rather than two an item."""
-    names = Names()
+    rather than two an item (``keys``: the ids of new ones, drawn ahead)."""
+    names = Names(keys)
     names.learn(
         conn,
         (author.slug for one in incoming for author in one.article.bylines),
@@ -684,8 +719,11 @@ def _take(
             ensure_topics(conn, draft.topics, names),
         )
         mark = (fingerprint.signature, fingerprint.keys) if fingerprint is not None else None
-        created = arrival.create(conn, draft, slug, text, people, mark, source_id, now)
-        if known is not None:
+        if known is None:
+            created = arrival.create(conn, draft, slug, text, people, mark, source_id, now)
+        else:  # with its id drawn ahead: sent without waiting (``store.pipeline``)
+            created = known.new_id(conn)
+            arrival.create(conn, draft, slug, text, people, mark, source_id, now, created)
             known.created(created, article, fingerprint)
         return TakeResult(created, "created")
     result = insert_article(conn, draft, names, text, slug)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, RowMapping, Select, bindparam, func, insert, 
 
 from dateline.model import Author, Section, Status, Topic
 from dateline.store.direct import Direct
+from dateline.store.keys import Keys
 from dateline.store.schema import (
     article_authors,
     article_topics,
@@ -79,6 +80,9 @@ _TOPIC_IDS = Direct(
 )
 _NEW_AUTHOR = Direct(insert(authors), columns=("slug", "name", "bio"), returning=authors.c.id)
 _NEW_TOPIC = Direct(insert(topics), columns=("slug", "name"), returning=topics.c.id)
+# with an id drawn ahead (``store.keys``): nothing to read back
+_NEW_AUTHOR_WITH_ID = Direct(insert(authors), columns=("id", "slug", "name", "bio"))
+_NEW_TOPIC_WITH_ID = Direct(insert(topics), columns=("id", "slug", "name"))
 _AUTHOR_BIO = Direct(
     update(authors).where(authors.c.id == bindparam("author_id")).values(bio=bindparam("bio"))
 )
@@ -93,14 +97,25 @@ class Names:
     known here is only true while nothing it learned is rolled back: after a savepoint
     rolls back, ``forget`` it (an id created inside that savepoint no longer exists).
     A slug neither known nor known absent is looked up when it is asked for.
+
+    ``keys``: ids drawn ahead (PostgreSQL, ``store.keys``); new authors and topics then
+    take theirs from it, and their inserts read nothing back.
     """
 
-    __slots__ = ("authors", "topics")
+    __slots__ = ("authors", "topics", "keys")
 
-    def __init__(self) -> None:
+    def __init__(self, keys: Keys | None = None) -> None:
         # slug -> id, or None: looked up and not stored
         self.authors: dict[str, int | None] = {}
         self.topics: dict[str, int | None] = {}
+        self.keys = keys
+
+    def absent(self) -> dict[str, int]:
+        """How many of the authors and of the topics looked up are not stored."""
+        return {
+            "authors": sum(1 for found in self.authors.values() if found is None),
+            "topics": sum(1 for found in self.topics.values() if found is None),
+        }
 
     def learn(
         self, conn: Connection, author_slugs: Iterable[str], topic_slugs: Iterable[str]
@@ -139,8 +154,9 @@ def ensure_authors(
     for author in wanted:
         found = known[author.slug]
         if found is None:
-            found = known[author.slug] = _NEW_AUTHOR.insert_id(
-                conn, {"slug": author.slug, "name": author.name, "bio": author.bio}
+            values = {"slug": author.slug, "name": author.name, "bio": author.bio}
+            found = known[author.slug] = _new_row(
+                conn, names.keys, "authors", _NEW_AUTHOR, _NEW_AUTHOR_WITH_ID, values
             )
         elif author.bio:
             _AUTHOR_BIO.execute(conn, {"author_id": found, "bio": author.bio})
@@ -161,12 +177,29 @@ def ensure_topics(
     for topic in wanted:
         found = known[topic.slug]
         if found is None:
-            found = known[topic.slug] = _NEW_TOPIC.insert_id(
-                conn, {"slug": topic.slug, "name": topic.name}
+            values = {"slug": topic.slug, "name": topic.name}
+            found = known[topic.slug] = _new_row(
+                conn, names.keys, "topics", _NEW_TOPIC, _NEW_TOPIC_WITH_ID, values
             )
         if found not in ids:
             ids.append(found)
     return ids
+
+
+def _new_row(
+    conn: Connection,
+    keys: Keys | None,
+    table: str,
+    returning: Direct,
+    with_id: Direct,
+    values: dict[str, Any],
+) -> int:
+    """Insert a new author or topic; its id (drawn ahead when there are ``keys``)."""
+    if keys is None:
+        return returning.insert_id(conn, values)
+    new_id = keys.take(conn, table)
+    with_id.execute(conn, {"id": new_id, **values})
+    return new_id
 
 
 # Lists for the API: each name with how many published articles are filed under it.
