@@ -204,8 +204,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ingest_processes",
         "DATELINE_INGEST_PROCESSES",
         int,
-        1,
-        "Worker processes that parse fetched feeds (0: parse in the polling process).",
+        2,
+        "Worker processes that read fetched feeds; two or more also store what they read "
+        "(0: read in the polling process).",
     ),
     Setting(
         "ingest_max_bytes",
@@ -299,7 +300,7 @@ class Settings:
     nws_url: str = "https://api.weather.gov"
     ingest: bool = True
     ingest_allow_private: bool = False
-    ingest_processes: int = 1
+    ingest_processes: int = 2
     ingest_max_bytes: int = 10_000_000
     ingest_timeout: int = 20
     cache_max_age: int = 60

@@ -142,7 +142,8 @@ async def ingest_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 
 @asynccontextmanager
 async def ingest_reader(settings: Settings) -> AsyncIterator[FeedReader]:
-    """The feed reader ingest parses with (``DATELINE_INGEST_PROCESSES``), closed after."""
+    """The feed reader ingest reads (and, with two processes or more, stores) with
+    (``DATELINE_INGEST_PROCESSES``), closed after."""
     async with FeedReader(settings.ingest_processes) as reader:
         yield reader
 

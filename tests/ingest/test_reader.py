@@ -11,16 +11,19 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from dateline.ingest.fetch import Fetcher
 from dateline.ingest.pipeline import PollReport, poll_due
 from dateline.ingest.reader import FeedReader, ReadFeed, read_feed
-from dateline.model import InvalidItem, Section
+from dateline.ingest.taking import read_and_take
+from dateline.model import FeedSource, InvalidItem, Section
 from dateline.store import Store
-from tests.ingest.feeds import three_services
+from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss, three_services
 from tests.ingest.test_pipeline import OWNER, add, limits
 from tests.replay import ReplayServer, Reply
 
@@ -162,3 +165,96 @@ def _state(pid: int) -> str:
         )
     except (OSError, StopIteration):
         return "gone"
+
+
+def poll_with(store: Store, processes: int) -> list[PollReport]:
+    async def go() -> list[PollReport]:
+        async with Fetcher(limits()) as fetcher, FeedReader(processes) as reader:
+            return await poll_due(store, fetcher, owner=OWNER, force=True, reader=reader)
+
+    return asyncio.run(go())
+
+
+def test_two_reader_processes_store_what_they_read_and_the_poller_only_counts(
+    newsroom: Store, replay_server: ReplayServer
+) -> None:
+    newsroom.save_section(Section(slug="world", name="World"))
+    services = three_services()
+    for path, body in services.items():
+        replay_server.route(path, Reply(200, body))
+    elsewhere = Entry(
+        "w-1", "Harbour reopens", distinct_story(5), "https://w.example/1", BASE_TIME, ("World",)
+    )
+    replay_server.route("/world.xml", Reply(200, rss("W", [elsewhere])))
+    replay_server.route("/truncated.xml", Reply(200, b"<rss><channel><title>x</title><item><ti"))
+    for path in ("/wire-a.xml", "/wire-b.xml", "/paper-c.xml", "/world.xml", "/truncated.xml"):
+        add(newsroom, f"{replay_server.url}{path}", category_sections={"world": "nowhere"})
+    written: list[str] = []  # the articles this process wrote: none, the readers did
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if "INSERT INTO articles" in statement:
+            written.append(statement)
+
+    event.listen(newsroom.engine, "before_cursor_execute", seen)
+    try:
+        reports = {r.source.url.rsplit("/", 1)[-1]: r for r in poll_with(newsroom, 2)}
+    finally:
+        event.remove(newsroom.engine, "before_cursor_execute", seen)
+    assert written == []
+    ok = [reports[name] for name in ("wire-a.xml", "wire-b.xml", "paper-c.xml")]
+    assert [r.status for r in ok] == ["ok"] * 3
+    assert sum(r.created for r in ok) == 1 and sum(r.alternates for r in ok) == 2
+    assert sum(r.taken for r in ok) == 3
+    assert newsroom.source(ok[0].source.id or 0).items_taken == 1  # type: ignore[union-attr]
+    broken = reports["truncated.xml"]
+    assert broken.status == "failed" and "truncated.xml" in broken.error
+
+    # the category rule names a section nobody made: reported, the item filed in news
+    world = reports["world.xml"]
+    assert world.created == 1
+    assert any("unknown section 'nowhere'" in p for p in world.problems)
+
+    # a newer version of wire A's story
+    newer = Entry(
+        "a-1001",
+        "Ceasefire talks go on in Geneva",
+        list(STORY),
+        "https://wire-a.example/ceasefire-talks",
+        BASE_TIME + timedelta(days=1),
+    )
+    replay_server.route("/wire-a.xml", Reply(200, rss("Wire A", [newer])))
+    later = {r.source.url.rsplit("/", 1)[-1]: r for r in poll_with(newsroom, 2)}
+    assert later["wire-a.xml"].updated == 1
+    headlines = {newsroom.article(i).headline for i in newsroom.review_queue()}  # type: ignore[union-attr]
+    assert "Ceasefire talks go on in Geneva" in headlines
+
+
+def test_a_fault_while_a_reader_stores_comes_back_as_one_line(tmp_path: Path) -> None:
+    # a database without dateline's tables: the first lookup fails
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    source = FeedSource(url=URL, name="Wire A", section="news", id=1)
+    done = read_and_take(WIRE, URL, "application/rss+xml", source, empty)
+    assert done.entries == 1 and done.taken.created == 0
+    assert done.fault.startswith("internal error: OperationalError:")
+    assert "\n" not in done.fault
+
+
+def test_a_full_text_source_is_stored_by_the_poller_even_with_storing_readers(
+    newsroom: Store, replay_server: ReplayServer
+) -> None:
+    page = (
+        "<html><body><article><h1>Talks</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</article></body></html>"
+    ).encode()
+    replay_server.route("/story.html", Reply(200, page, {"Content-Type": "text/html"}))
+    entry = Entry(
+        "f-1", "Talks", [STORY[0]], f"{replay_server.url}/story.html", BASE_TIME, summary_only=True
+    )
+    replay_server.route("/summaries.xml", Reply(200, rss("S", [entry])))
+    add(newsroom, f"{replay_server.url}/summaries.xml", full_text=True)
+    [report] = poll_with(newsroom, 2)
+    assert report.created == 1, report.problems
+    [article_id] = newsroom.review_queue()
+    article = newsroom.article(article_id)
+    assert article is not None and "next round is scheduled for Monday" in article.plain_text

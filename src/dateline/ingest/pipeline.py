@@ -20,7 +20,9 @@ One poll of one source (``poll_source``):
    together, each in a savepoint of its own (a bad item is rolled back alone), in
    transactions of up to ``BATCH_ITEMS`` items and a quarter of a second; an item that
    must wait for its web page is stored on its own, after the items before it are
-   committed, so nothing waits on the network uncommitted;
+   committed, so nothing waits on the network uncommitted. With two reader processes
+   or more, a source without full text has its feed read and its items stored by a
+   reader process (``taking.read_and_take``), and only the counts come back here;
 5. with auto-publish, every draft this source brought in goes through the one publish
    path, including drafts left by a poll that was interrupted before publishing; in
    review mode they wait for an editor;
@@ -52,14 +54,21 @@ from typing import Any, TypeVar
 
 from dateline import publish as publishing
 from dateline.ingest.blocks import html_to_blocks
-from dateline.ingest.fetch import Fetcher, FetchError
+from dateline.ingest.fetch import Fetched, Fetcher, FetchError
 from dateline.ingest.formats.syndication import FeedItem
 from dateline.ingest.formats.webpage import extract_main_html
 from dateline.ingest.reader import FeedReader, article_mark
 from dateline.ingest.structure import recognize
+from dateline.ingest.taking import (
+    BATCH_ITEMS,
+    Taken,
+    fingerprint_of,
+    in_section,
+    take_articles,
+    take_items,
+)
 from dateline.model import Article, BlockKind, FeedSource, InvalidItem, Section, Status
 from dateline.model.feed_source import backoff
-from dateline.model.fingerprint import Mark, same_story
 from dateline.model.text import strip_tags
 from dateline.store import Fingerprint, Incoming, Store
 
@@ -72,10 +81,6 @@ _STORING = threading.Lock()
 
 LEASE = timedelta(minutes=10)  # longer than any poll may take; an expired lease is free
 CONCURRENT_SOURCES = 8
-# items of a feed stored in one call of ``Store.take_items``, which commits them in as many
-# transactions of at most a quarter of a second as it takes (so no other writer waits long
-# on the write lock: SQLite's busy timeout is 5 s); all that a killed poll can lose
-BATCH_ITEMS = 100
 
 
 def process_owner() -> str:
@@ -121,6 +126,16 @@ class PollReport:
     published: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     error: str = ""
+    taken_items: Taken = field(default_factory=Taken)  # the items stored, all told
+
+    def absorb(self, taken: Taken) -> None:
+        """Count what storing the feed's items did."""
+        self.taken_items.add(taken)
+        self.created += taken.created
+        self.updated += len(taken.updated)
+        self.unchanged += taken.unchanged
+        self.alternates += taken.alternates
+        self.problems.extend(taken.problems)
 
     @property
     def taken(self) -> int:
@@ -200,47 +215,99 @@ async def poll_source(
             _stored, _succeeded, store, report, owner, fetched.etag, fetched.last_modified
         )
         return report
+    shared = store.shared_url
     try:
-        read = await reader.read(
-            fetched.body,
-            url=fetched.url,
-            content_type=fetched.content_type,
-            section=source.section,
-        )
+        if reader.stores and shared is not None and not source.full_text:
+            failure = await _read_and_take(reader, fetched, source, shared, report)
+        else:
+            failure = await _read_then_take(reader, fetched, source, store, fetcher, report)
     except InvalidItem as exc:
         return await _failing(store, report, owner, str(exc), None)
     except BrokenProcessPool:
         message = f"{fetched.url}: the feed reader process died"
         return await _failing(store, report, owner, message, None)
-    parsed = read.parsed
-    if parsed.warnings and not parsed.items:
-        return await _failing(store, report, owner, f"{fetched.url}: {parsed.warnings[0]}", None)
-    report.problems.extend(parsed.skipped)
-    report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
-    sections: dict[str, Section | None] = {}
-    waiting: list[tuple[FeedItem, Fingerprint | None, str | None]] = []  # stored together
-    texts = read.texts or (None,) * len(parsed.items)
-    for item, mark, text in zip(parsed.items, read.marks, texts, strict=True):
-        if source.full_text and item.summary_only and item.article.canonical_url:
-            # what came before is stored before this item waits on the network
-            await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
-            waiting = []
-            article = await asyncio.to_thread(_in_section, store, source, item, sections, report)
-            if article is not None:
-                article = await _with_full_text(fetcher, article, report)
-                incoming = [Incoming(article, _fingerprint(article_mark(article)))]
-                await asyncio.to_thread(_take_articles, store, source, incoming, report)
-            continue
-        waiting.append((item, _fingerprint(mark), text))
-        if len(waiting) >= BATCH_ITEMS:
-            await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
-            waiting = []
-    await asyncio.to_thread(_take_items, store, source, waiting, sections, report)
+    if failure:
+        return await _failing(store, report, owner, failure, None)
+    for article_id in report.taken_items.updated:
+        await asyncio.to_thread(_stored, _refresh_if_published, store, article_id)
     await asyncio.to_thread(_stored, _publish_waiting, store, report)
     await asyncio.to_thread(
         _stored, _succeeded, store, report, owner, fetched.etag, fetched.last_modified
     )
     return report
+
+
+async def _read_and_take(
+    reader: FeedReader, fetched: Fetched, source: FeedSource, store_url: str, report: PollReport
+) -> str:
+    """Read the feed and store its items in a reader process (``taking.read_and_take``);
+    the poll's failure, if any ("": none)."""
+    done = await reader.read_and_take(
+        fetched.body,
+        url=fetched.url,
+        content_type=fetched.content_type,
+        source=source,
+        store_url=store_url,
+    )
+    if done.warnings and not done.entries:
+        return f"{fetched.url}: {done.warnings[0]}"
+    report.problems.extend(done.skipped)
+    report.problems.extend(f"{fetched.url}: {w}" for w in done.warnings)
+    report.absorb(done.taken)
+    return done.fault
+
+
+async def _read_then_take(
+    reader: FeedReader,
+    fetched: Fetched,
+    source: FeedSource,
+    store: Store,
+    fetcher: Fetcher,
+    report: PollReport,
+) -> str:
+    """Read the feed (in a reader process, or a thread), then store its items from this
+    process, fetching the web page of each that needs its full text first; the poll's
+    failure, if any ("": none)."""
+    read = await reader.read(
+        fetched.body,
+        url=fetched.url,
+        content_type=fetched.content_type,
+        section=source.section,
+    )
+    parsed = read.parsed
+    if parsed.warnings and not parsed.items:
+        return f"{fetched.url}: {parsed.warnings[0]}"
+    report.problems.extend(parsed.skipped)
+    report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
+    taken = Taken()
+    sections: dict[str, Section | None] = {}
+    waiting: list[tuple[FeedItem, Fingerprint | None, str | None]] = []  # stored together
+    texts = read.texts or (None,) * len(parsed.items)
+    try:
+        for item, mark, text in zip(parsed.items, read.marks, texts, strict=True):
+            if source.full_text and item.summary_only and item.article.canonical_url:
+                # what came before is stored before this item waits on the network
+                await _storing(take_items, store, source, waiting, sections, taken)
+                waiting = []
+                article = await _storing(in_section, store, source, item, sections, taken)
+                if article is not None:
+                    article = await _with_full_text(fetcher, article, taken)
+                    incoming = [Incoming(article, fingerprint_of(article_mark(article)))]
+                    await _storing(take_articles, store, source, incoming, taken)
+                continue
+            waiting.append((item, fingerprint_of(mark), text))
+            if len(waiting) >= BATCH_ITEMS:
+                await _storing(take_items, store, source, waiting, sections, taken)
+                waiting = []
+        await _storing(take_items, store, source, waiting, sections, taken)
+    finally:
+        report.absorb(taken)  # what was stored before a fault counts
+    return ""
+
+
+async def _storing(work: Callable[..., T], *args: Any) -> T:
+    """Run one storing step in a thread, under this process's store lock."""
+    return await asyncio.to_thread(_stored, work, *args)
 
 
 def _stored(work: Callable[..., T], *args: Any) -> T:
@@ -256,42 +323,18 @@ async def _failing(
     return await asyncio.to_thread(_stored, _failed, store, report, owner, message, retry_after)
 
 
-def _in_section(
-    store: Store,
-    source: FeedSource,
-    item: FeedItem,
-    known: dict[str, Section | None],
-    report: PollReport,
-) -> Article | None:
-    """The item's article in its section by the source's rules (``None``: skipped)."""
-    wanted = source.section_for(item.categories)
-    for slug in dict.fromkeys((wanted, source.section)):
-        if slug not in known:
-            known[slug] = store.section(slug)
-        section = known[slug]
-        if section is not None:
-            if slug != wanted:
-                report.problems.append(
-                    f"{item.article.uid}: category rule names unknown section {wanted!r}; "
-                    f"put in {slug!r}"
-                )
-            return replace(item.article, section=section)
-    report.problems.append(f"{item.article.uid}: the source's section {wanted!r} does not exist")
-    return None
-
-
-async def _with_full_text(fetcher: Fetcher, article: Article, report: PollReport) -> Article:
+async def _with_full_text(fetcher: Fetcher, article: Article, taken: Taken) -> Article:
     """The article with its body from its web page's main text (unchanged on failure)."""
     url = article.canonical_url
     try:
         page = await fetcher.get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     except FetchError as exc:
-        report.problems.append(f"{article.uid}: full text not fetched: {exc}")
+        taken.problems.append(f"{article.uid}: full text not fetched: {exc}")
         return article
     main = await asyncio.to_thread(extract_main_html, page.body, url=page.url, charset=page.charset)
     blocks = await asyncio.to_thread(html_to_blocks, main, page.url) if main else ()
     if not blocks:
-        report.problems.append(f"{article.uid}: no main text found at {url}")
+        taken.problems.append(f"{article.uid}: no main text found at {url}")
         return article
     if blocks[0].kind is BlockKind.HEADING and _same_words(
         strip_tags(blocks[0].html), article.headline
@@ -309,51 +352,7 @@ def _same_words(a: str, b: str) -> bool:
     return a.casefold().split() == b.casefold().split()
 
 
-def _take_items(
-    store: Store,
-    source: FeedSource,
-    items: Sequence[tuple[FeedItem, Fingerprint | None, str | None]],
-    known: dict[str, Section | None],
-    report: PollReport,
-) -> None:
-    """Store items of the feed, each in its section (see ``_take_articles``); each with its
-    fingerprint and its body text (``None``: not worked out yet)."""
-    chosen = (
-        (_in_section(store, source, item, known, report), mark, text) for item, mark, text in items
-    )
-    _take_articles(
-        store, source, [Incoming(a, m, t) for a, m, t in chosen if a is not None], report
-    )
-
-
-def _take_articles(
-    store: Store, source: FeedSource, incoming: Sequence[Incoming], report: PollReport
-) -> None:
-    """Store articles in one transaction, each all or nothing; a bad one is reported and
-    the others go on."""
-    if not incoming:
-        return
-    with _STORING:
-        results = store.take_items(incoming, source.id, datetime.now(UTC), same_story)
-        for article, result in zip((i.article for i in incoming), results, strict=True):
-            if isinstance(result, str):
-                report.problems.append(f"{article.uid}: not stored: {result}")
-            elif result.outcome == "created":
-                report.created += 1
-            elif result.outcome == "updated":
-                report.updated += 1
-                _refresh_if_published(store, result.article_id, report)
-            elif result.outcome == "alternate":
-                report.alternates += 1
-            else:
-                report.unchanged += 1
-
-
-def _fingerprint(mark: Mark | None) -> Fingerprint | None:
-    return Fingerprint(mark[0], mark[1]) if mark is not None else None
-
-
-def _refresh_if_published(store: Store, article_id: int, report: PollReport) -> None:
+def _refresh_if_published(store: Store, article_id: int) -> None:
     """A newer version of a published article: its related lists follow it."""
     stored = store.article(article_id)
     if stored is not None and stored.status is Status.PUBLISHED:

@@ -6,6 +6,8 @@ In the polling process it would share one core with the fetches and the store; a
 ``FeedReader`` runs it in ``processes`` worker processes instead, so a poll uses a
 second core, and a feed that takes long to parse never stalls the event loop. With
 ``processes=0`` it runs in a thread of the calling process (tests, one-core machines).
+With two processes or more, ``read_and_take`` also stores what a worker read, from that
+worker (``ingest.taking``): only the counts come back.
 
 The workers are started with ``spawn`` (a fresh interpreter: the polling process has
 threads and an event loop, which ``fork`` would copy mid-flight) and import the parsing
@@ -23,17 +25,23 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dateline.ingest.formats.syndication import ParsedFeed, parse_feed
-from dateline.model import Article
+from dateline.model import Article, FeedSource
 from dateline.model.fingerprint import Mark, fingerprint
 from dateline.model.pickling import by_fields
 
+if TYPE_CHECKING:
+    from dateline.ingest.taking import ReadAndTaken
+
 log = logging.getLogger("dateline.ingest")
+T = TypeVar("T")
 PARENT_CHECK_SECONDS = 1.0
 
 
@@ -157,10 +165,37 @@ class FeedReader:
         """
         if self.processes == 0:
             return await asyncio.to_thread(read_feed, data, url, content_type, section)
+        return await self._in_worker(read_feed, data, url, content_type, section)
+
+    @property
+    def stores(self) -> bool:
+        """Whether this reader stores what it reads (``read_and_take``): with two worker
+        processes or more, so that one stores while another reads. A single worker
+        would do both in turn, while storing from the polling process runs beside it
+        (on PostgreSQL, measured: 600 items/s against 720; with two workers storing,
+        940 to 990)."""
+        return self.processes >= 2
+
+    async def read_and_take(
+        self, data: bytes, *, url: str, content_type: str, source: FeedSource, store_url: str
+    ) -> ReadAndTaken:
+        """Read the document and store its items into the store at ``store_url``, in a
+        worker process (``ingest.taking.read_and_take``; only when ``stores``).
+
+        Raises as ``read`` does. The worker imports the store on its first such call:
+        a reader that never stores stays small.
+        """
+        if not self.stores:
+            raise RuntimeError("a feed reader with fewer than two processes does not store")
+        from dateline.ingest.taking import read_and_take  # the store, only when used
+
+        return await self._in_worker(read_and_take, data, url, content_type, source, store_url)
+
+    async def _in_worker(self, work: Callable[..., T], *args: Any) -> T:
         pool = await self._started()
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(pool, read_feed, data, url, content_type, section)
+            return await loop.run_in_executor(pool, work, *args)
         except BrokenProcessPool:
             log.warning("ingest: a feed reader process died; starting new ones")
             if self._pool is pool:

@@ -129,6 +129,15 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def shared_url(self) -> str | None:
+        """The URL another process opens this store at (password included), or ``None``
+        when no other process can (an in-memory SQLite database)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return url.render_as_string(hide_password=False)
+
     def close(self) -> None:
         self.engine.dispose()
 
