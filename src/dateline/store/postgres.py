@@ -31,7 +31,7 @@ def integer_array(values: Iterable[int]) -> str:
     article's 42 band keys, measured. A string is dumped in one call, and the server casts
     it (text to ``bigint[]`` goes through the array type's input function).
     """
-    return "{" + ",".join(str(int(value)) for value in values) + "}"
+    return "{" + ",".join(map(str, map(int, values))) + "}"
 
 
 def array_parameter(name: str, element: Any) -> Cast[Any]:
