@@ -172,8 +172,8 @@ class FeedReader:
         """Whether this reader stores what it reads (``read_and_take``): with two worker
         processes or more, so that one stores while another reads. A single worker
         would do both in turn, while storing from the polling process runs beside it
-        (on PostgreSQL, measured: 600 items/s against 720; with two workers storing,
-        940 to 990)."""
+        (on PostgreSQL, measured: 580 to 610 items/s against 660 to 750; with two
+        workers storing, 910 to 1,190: docs/benchmarks.md)."""
         return self.processes >= 2
 
     async def read_and_take(
