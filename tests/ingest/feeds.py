@@ -66,6 +66,16 @@ def rss(title: str, entries: list[Entry], link: str = "https://example.org/") ->
     ).encode()
 
 
+def story_page() -> bytes:
+    """The web page of ``STORY``: navigation, the article, a script and a footer around it."""
+    return (
+        "<html><head><title>Talks</title></head><body><nav>Home | World</nav>"
+        "<article><h1>Ceasefire talks resume</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "<script>alert(1)</script></article><footer>Copyright</footer></body></html>"
+    ).encode()
+
+
 def edited(paragraphs: list[str], swap: tuple[str, str], credit: str) -> list[str]:
     """The story as another service ran it: one word changed and its own credit line."""
     changed = [p.replace(swap[0], swap[1]) for p in paragraphs]

@@ -17,7 +17,15 @@ from dateline.model import FeedSource, Section, Status
 from dateline.store import Store
 from dateline.store.schema import articles, ingest_items
 from tests.conftest import shared_path
-from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss, three_services
+from tests.ingest.feeds import (
+    BASE_TIME,
+    STORY,
+    Entry,
+    distinct_story,
+    rss,
+    story_page,
+    three_services,
+)
 from tests.replay import ReplayServer, Reply
 
 OWNER = "test-process"
@@ -181,13 +189,7 @@ def test_one_wire_story_from_three_feeds_is_one_article_with_two_alternates(
 def test_full_text_is_fetched_for_summary_only_entries(
     newsroom: Store, replay_server: ReplayServer
 ) -> None:
-    page = (
-        "<html><head><title>Talks</title></head><body><nav>Home | World</nav>"
-        "<article><h1>Ceasefire talks resume</h1>"
-        + "".join(f"<p>{p}</p>" for p in STORY)
-        + "<script>alert(1)</script></article><footer>Copyright</footer></body></html>"
-    ).encode()
-    replay_server.route("/story.html", Reply(200, page, {"Content-Type": "text/html"}))
+    replay_server.route("/story.html", Reply(200, story_page(), {"Content-Type": "text/html"}))
     entry = Entry(
         "f-1",
         "Ceasefire talks resume",

@@ -23,7 +23,15 @@ from dateline.ingest.reader import FeedReader, ReadFeed, read_feed
 from dateline.ingest.taking import read_and_take
 from dateline.model import FeedSource, InvalidItem, Section
 from dateline.store import Store
-from tests.ingest.feeds import BASE_TIME, STORY, Entry, distinct_story, rss, three_services
+from tests.ingest.feeds import (
+    BASE_TIME,
+    STORY,
+    Entry,
+    distinct_story,
+    rss,
+    story_page,
+    three_services,
+)
 from tests.ingest.test_pipeline import OWNER, add, limits
 from tests.replay import ReplayServer, Reply
 
@@ -242,12 +250,7 @@ def test_a_fault_while_a_reader_stores_comes_back_as_one_line(tmp_path: Path) ->
 def test_a_full_text_source_is_stored_by_the_poller_even_with_storing_readers(
     newsroom: Store, replay_server: ReplayServer
 ) -> None:
-    page = (
-        "<html><body><article><h1>Talks</h1>"
-        + "".join(f"<p>{p}</p>" for p in STORY)
-        + "</article></body></html>"
-    ).encode()
-    replay_server.route("/story.html", Reply(200, page, {"Content-Type": "text/html"}))
+    replay_server.route("/story.html", Reply(200, story_page(), {"Content-Type": "text/html"}))
     entry = Entry(
         "f-1", "Talks", [STORY[0]], f"{replay_server.url}/story.html", BASE_TIME, summary_only=True
     )
