@@ -29,23 +29,32 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, event
 
 from dateline.store.direct import driver_errors
+
+# pipeline mode needs libpq 14 or later (psycopg[binary] ships its own); with an older one
+# the statements are sent one by one, each waiting for its result, as before
+SUPPORTED = psycopg.Pipeline.is_supported()
 
 
 class Pipeline:
     """``with Pipeline(conn):`` sends the block's ``Direct`` statements without waiting
     for their results (PostgreSQL only); on the way out, every result has come back."""
 
-    __slots__ = ("_conn", "_driver", "_run")
+    __slots__ = ("_conn", "_driver", "_run", "_on")
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._driver: Any = conn.connection.dbapi_connection
         self._run: AbstractContextManager[Any] | None = None  # the driver's pipeline, if open
+        self._on = False
 
     def __enter__(self) -> Pipeline:
+        if not SUPPORTED:
+            return self
+        self._on = True
         event.listen(self._conn, "before_cursor_execute", self._before)
         event.listen(self._conn, "after_cursor_execute", self._after)
         self._start()
@@ -57,6 +66,9 @@ class Pipeline:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if not self._on:
+            return
+        self._on = False
         event.remove(self._conn, "before_cursor_execute", self._before)
         event.remove(self._conn, "after_cursor_execute", self._after)
         run, self._run = self._run, None
