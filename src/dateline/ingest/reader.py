@@ -12,7 +12,8 @@ worker (``ingest.taking``): only the counts come back.
 The workers are started with ``spawn`` (a fresh interpreter: the polling process has
 threads and an event loop, which ``fork`` would copy mid-flight) and import the parsing
 code once, when the first feed is read (or on ``start()``). What crosses between the
-processes is the fetched body and the parsed items (frozen model objects), pickled. A
+processes is the fetched body and the parsed items (frozen model objects), pickled; or,
+from a worker that stores, the counts of what it stored. A
 worker that dies (killed, out of memory) fails only the feeds it was reading: the pool
 is replaced and the next feed is read by a new one.
 """
