@@ -7,12 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from dateline.model import FeedSource
 from dateline.store import open_store
 from dateline.store.schema import articles, ingest_items
 from tests.commands import dateline_env
@@ -40,6 +42,15 @@ def counts(database_url: str) -> tuple[int, int, int]:
             uids = conn.execute(select(func.count(func.distinct(articles.c.uid)))).scalar_one()
             taken = conn.execute(select(func.count()).select_from(ingest_items)).scalar_one()
         return int(total), int(uids), int(taken)
+    finally:
+        store.close()
+
+
+def published(database_url: str) -> int:
+    """How many articles are published."""
+    store = open_store(database_url, apply_migrations=False)
+    try:
+        return len(store.published_ids())
     finally:
         store.close()
 
@@ -169,6 +180,56 @@ def test_a_poll_killed_midway_loses_nothing_and_the_next_creates_no_duplicates(
         store.close()
 
 
+def test_a_poll_killed_while_its_readers_store_loses_nothing_and_duplicates_nothing(
+    database_url: str, tmp_path: Path, replay_server: ReplayServer
+) -> None:
+    # 16 feeds of 30 items, stored by the two reader processes (no full text); the last
+    # 8 feeds answer 3 s late, so the kill lands after the first feeds were stored (some
+    # perhaps while a reader was storing) and before the last ones were fetched
+    env = ingest_env(database_url, tmp_path)
+    for feed in range(16):
+        entries = [
+            Entry(
+                f"r-{feed}-{n}",
+                f"Story {feed}-{n}",
+                distinct_story(100 + 30 * feed + n),
+                f"https://readers.example/{feed}/{n}",
+                BASE_TIME + timedelta(minutes=n),
+            )
+            for n in range(30)
+        ]
+        late = 3.0 if feed >= 8 else 0.0
+        replay_server.route(f"/r{feed}.xml", Reply(200, rss(f"R{feed}", entries), {}, late))
+    dateline(env, "sources", "add", f"{replay_server.url}/r0.xml", "--review")
+    store = open_store(database_url, apply_migrations=False)
+    try:  # the other 15 like the first, without a process each
+        [first] = store.sources()
+        for feed in range(1, 16):
+            url = f"{replay_server.url}/r{feed}.xml"
+            source = FeedSource(url=url, name=f"R{feed}", section=first.section)
+            store.add_source(source, datetime.now(UTC))
+    finally:
+        store.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "ingest", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while counts(database_url)[0] < 30 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    stored, distinct, taken = counts(database_url)
+    assert 30 <= stored < 480, "the kill was meant to land in the middle of the poll"
+    assert stored == distinct == taken  # each stored item whole, and recorded
+
+    rerun = dateline(env, "ingest", "--once")  # the dead process's leases are let go
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert counts(database_url) == (480, 480, 480)
+
+
 def test_the_worker_polls_in_the_background_until_stopped(
     database_url: str, tmp_path: Path, replay_server: ReplayServer
 ) -> None:
@@ -180,17 +241,33 @@ def test_the_worker_polls_in_the_background_until_stopped(
         [sys.executable, "-m", "dateline", "worker", "--every", "1"],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # its log lines too, read with the rest
         text=True,
     )
+    # the worker's lines as it prints them: it is stopped once it has reported its poll
+    # (the article alone is not enough: a reader process stores it, and the poll's report
+    # comes after, when the counts are back and the source's success is recorded)
+    lines: list[str] = []
+
+    def read() -> None:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            lines.append(line)
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
     try:
         deadline = time.monotonic() + 60
-        while counts(database_url)[0] < 1 and time.monotonic() < deadline:
+        while not any("1 new" in line for line in lines) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         worker.send_signal(signal.SIGINT)
-        out, _ = worker.communicate(timeout=30)
+        worker.wait(timeout=30)
+        reading.join(timeout=10)
+        if worker.stdout is not None:
+            worker.stdout.close()
     assert counts(database_url)[0] == 1
+    out = "".join(lines)
     assert "1 new" in out and "stopped" in out
 
 
@@ -242,15 +319,13 @@ def test_serve_polls_sources_in_the_background(
         stderr=subprocess.DEVNULL,
     )
     try:
+        # until the article is published: a reader process stores it, and the polling
+        # process publishes it once the counts are back
         deadline = time.monotonic() + 60
-        while counts(database_url)[0] < 1 and time.monotonic() < deadline:
+        while published(database_url) < 1 and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert counts(database_url)[0] == 1
-    store = open_store(database_url, apply_migrations=False)
-    try:
-        assert len(store.published_ids()) == 1
-    finally:
-        store.close()
+    assert published(database_url) == 1
