@@ -34,16 +34,41 @@ def ingest_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 def counts(database_url: str) -> tuple[int, int, int]:
-    """(articles, distinct uids among ingested items, ingested items)."""
+    """(articles, distinct uids among ingested items, ingested items), in one statement:
+    one snapshot, even while another process stores (a killed poller's reader processes
+    finish the feed they are storing before they end, within a second)."""
     store = open_store(database_url, apply_migrations=False)
     try:
         with store.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-            uids = conn.execute(select(func.count(func.distinct(articles.c.uid)))).scalar_one()
-            taken = conn.execute(select(func.count()).select_from(ingest_items)).scalar_one()
+            total, uids, taken = conn.execute(
+                select(
+                    select(func.count()).select_from(articles).scalar_subquery(),
+                    select(func.count(func.distinct(articles.c.uid))).scalar_subquery(),
+                    select(func.count()).select_from(ingest_items).scalar_subquery(),
+                )
+            ).one()
         return int(total), int(uids), int(taken)
     finally:
         store.close()
+
+
+def killed_once_stored(
+    env: dict[str, str], database_url: str, articles: int
+) -> tuple[int, int, int]:
+    """Run ``dateline ingest --once``, kill it (``SIGKILL``) as soon as ``articles``
+    articles are stored, and give ``counts`` then."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "ingest", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while counts(database_url)[0] < articles and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    return counts(database_url)
 
 
 def published(database_url: str) -> int:
@@ -152,18 +177,7 @@ def test_a_poll_killed_midway_loses_nothing_and_the_next_creates_no_duplicates(
         env, "sources", "add", f"{replay_server.url}/kill.xml", "--full-text", "--auto-publish"
     )
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "ingest", "--once"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while counts(database_url)[0] < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    stored, distinct, taken = counts(database_url)
+    stored, distinct, taken = killed_once_stored(env, database_url, 2)
     assert 2 <= stored < 6, "the kill was meant to land in the middle of the poll"
     assert stored == distinct == taken  # each stored item whole, and recorded
 
@@ -210,18 +224,7 @@ def test_a_poll_killed_while_its_readers_store_loses_nothing_and_duplicates_noth
             store.add_source(source, datetime.now(UTC))
     finally:
         store.close()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "ingest", "--once"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while counts(database_url)[0] < 30 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    stored, distinct, taken = counts(database_url)
+    stored, distinct, taken = killed_once_stored(env, database_url, 30)
     assert 30 <= stored < 480, "the kill was meant to land in the middle of the poll"
     assert stored == distinct == taken  # each stored item whole, and recorded
 
