@@ -126,11 +126,12 @@ class PollReport:
     published: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     error: str = ""
-    taken_items: Taken = field(default_factory=Taken)  # the items stored, all told
+    # the articles updated (newer versions): their related lists follow them once published
+    updated_ids: list[int] = field(default_factory=list)
 
     def absorb(self, taken: Taken) -> None:
         """Count what storing the feed's items did."""
-        self.taken_items.add(taken)
+        self.updated_ids += taken.updated
         self.created += taken.created
         self.updated += len(taken.updated)
         self.unchanged += taken.unchanged
@@ -228,7 +229,7 @@ async def poll_source(
         return await _failing(store, report, owner, message, None)
     if failure:
         return await _failing(store, report, owner, failure, None)
-    for article_id in report.taken_items.updated:
+    for article_id in report.updated_ids:
         await asyncio.to_thread(_stored, _refresh_if_published, store, article_id)
     await asyncio.to_thread(_stored, _publish_waiting, store, report)
     await asyncio.to_thread(
@@ -249,12 +250,24 @@ async def _read_and_take(
         source=source,
         store_url=store_url,
     )
-    if done.warnings and not done.entries:
-        return f"{fetched.url}: {done.warnings[0]}"
-    report.problems.extend(done.skipped)
-    report.problems.extend(f"{fetched.url}: {w}" for w in done.warnings)
+    failure = _read(report, fetched.url, done.warnings, done.skipped, done.entries)
+    if failure:
+        return failure
     report.absorb(done.taken)
     return done.fault
+
+
+def _read(
+    report: PollReport, url: str, warnings: Sequence[str], skipped: Sequence[str], entries: int
+) -> str:
+    """What reading the document gave: the poll's failure when it gave no item but
+    warnings (a broken document); else its skipped entries and warnings noted as the
+    poll's problems, and "" (no failure)."""
+    if warnings and not entries:
+        return f"{url}: {warnings[0]}"
+    report.problems.extend(skipped)
+    report.problems.extend(f"{url}: {w}" for w in warnings)
+    return ""
 
 
 async def _read_then_take(
@@ -275,10 +288,9 @@ async def _read_then_take(
         section=source.section,
     )
     parsed = read.parsed
-    if parsed.warnings and not parsed.items:
-        return f"{fetched.url}: {parsed.warnings[0]}"
-    report.problems.extend(parsed.skipped)
-    report.problems.extend(f"{fetched.url}: {w}" for w in parsed.warnings)
+    failure = _read(report, fetched.url, parsed.warnings, parsed.skipped, len(parsed.items))
+    if failure:
+        return failure
     taken = Taken()
     sections: dict[str, Section | None] = {}
     waiting: list[tuple[FeedItem, Fingerprint | None, str | None]] = []  # stored together

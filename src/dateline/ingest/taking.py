@@ -49,13 +49,6 @@ class Taken:
     updated: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def add(self, other: Taken) -> None:
-        self.created += other.created
-        self.unchanged += other.unchanged
-        self.alternates += other.alternates
-        self.updated += other.updated
-        self.problems += other.problems
-
 
 @by_fields  # pickled back from the reader processes: see model.pickling
 @dataclass(frozen=True, slots=True)
