@@ -52,11 +52,12 @@ def counts(database_url: str) -> tuple[int, int, int]:
         store.close()
 
 
-def killed_once_stored(
-    env: dict[str, str], database_url: str, articles: int
-) -> tuple[int, int, int]:
-    """Run ``dateline ingest --once``, kill it (``SIGKILL``) as soon as ``articles``
-    articles are stored, and give ``counts`` then."""
+def killed_midway_then_polled_again(
+    env: dict[str, str], database_url: str, at_least: int, items: int
+) -> None:
+    """Run ``dateline ingest --once`` and kill it (``SIGKILL``) as soon as ``at_least``
+    of the sources' ``items`` items are stored: what is stored then is whole and recorded.
+    Then poll again: every item is stored once."""
     process = subprocess.Popen(
         [sys.executable, "-m", "dateline", "ingest", "--once"],
         env=env,
@@ -64,11 +65,17 @@ def killed_once_stored(
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while counts(database_url)[0] < articles and time.monotonic() < deadline:
+    while counts(database_url)[0] < at_least and time.monotonic() < deadline:
         time.sleep(0.1)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    return counts(database_url)
+    stored, distinct, taken = counts(database_url)
+    assert at_least <= stored < items, "the kill was meant to land in the middle of the poll"
+    assert stored == distinct == taken  # each stored item whole, and recorded
+
+    rerun = dateline(env, "ingest", "--once")  # the dead process's leases are let go
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert counts(database_url) == (items, items, items)
 
 
 def published(database_url: str) -> int:
@@ -177,13 +184,7 @@ def test_a_poll_killed_midway_loses_nothing_and_the_next_creates_no_duplicates(
         env, "sources", "add", f"{replay_server.url}/kill.xml", "--full-text", "--auto-publish"
     )
 
-    stored, distinct, taken = killed_once_stored(env, database_url, 2)
-    assert 2 <= stored < 6, "the kill was meant to land in the middle of the poll"
-    assert stored == distinct == taken  # each stored item whole, and recorded
-
-    rerun = dateline(env, "ingest", "--once")  # the dead process's lease is let go
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert counts(database_url) == (6, 6, 6)
+    killed_midway_then_polled_again(env, database_url, 2, 6)
     store = open_store(database_url)
     try:
         assert len(store.published_ids()) == 6  # the ones stored before the kill too
@@ -224,13 +225,7 @@ def test_a_poll_killed_while_its_readers_store_loses_nothing_and_duplicates_noth
             store.add_source(source, datetime.now(UTC))
     finally:
         store.close()
-    stored, distinct, taken = killed_once_stored(env, database_url, 30)
-    assert 30 <= stored < 480, "the kill was meant to land in the middle of the poll"
-    assert stored == distinct == taken  # each stored item whole, and recorded
-
-    rerun = dateline(env, "ingest", "--once")  # the dead process's leases are let go
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert counts(database_url) == (480, 480, 480)
+    killed_midway_then_polled_again(env, database_url, 30, 480)
 
 
 def test_the_worker_polls_in_the_background_until_stopped(
