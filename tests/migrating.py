@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 
 from alembic import command
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from dateline.model import Section
-from dateline.store import Store, migrate
+from dateline.model.fingerprint import same_story
+from dateline.store import Incoming, Store, migrate
 from dateline.store.engine import make_engine
 
 
@@ -32,3 +35,28 @@ def news_store_at(database_url: str, revision: str) -> Iterator[tuple[Engine, St
         yield engine, store, store.save_section(Section("news", "News"))
     finally:
         store.close()
+
+
+def take_as_before_0017(engine: Engine, store: Store, incoming: Incoming, now: datetime) -> int:
+    """Take ``incoming`` on a database migrated to a revision before 0017, its
+    fingerprint written as the store wrote it then (its band rows, and no band keys in its
+    row); its article's id.
+
+    The store of today writes the band keys into the fingerprint row, a column those
+    revisions lack: the article is taken without its fingerprint, which is then written
+    here.
+    """
+    [taken] = store.take_items([replace(incoming, fingerprint=None)], None, now, same_story)
+    assert not isinstance(taken, str), taken
+    assert incoming.fingerprint is not None
+    signature, keys = incoming.fingerprint.signature, incoming.fingerprint.keys
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO article_fingerprints (article_id, signature) VALUES (:id, :sig)"),
+            {"id": taken.article_id, "sig": signature},
+        )
+        conn.execute(
+            text('INSERT INTO article_bands ("key", article_id) VALUES (:key, :id)'),
+            [{"key": key, "id": taken.article_id} for key in sorted(set(keys))],
+        )
+    return taken.article_id

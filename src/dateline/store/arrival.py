@@ -93,10 +93,11 @@ def _statement(with_fingerprint: bool, with_id: bool = False) -> Direct:
         ctes.append(
             insert(fingerprints)
             .from_select(
-                ["article_id", "signature"],
+                ["article_id", "signature", "band_keys"],
                 select(
                     new.c.id,
                     bindparam("signature", type_=fingerprints.c.signature.type),
+                    array_parameter("band_keys", BigInteger),
                 ).select_from(new),
             )
             .cte("new_fingerprint")

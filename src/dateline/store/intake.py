@@ -212,8 +212,10 @@ _INSERT_ITEM = Direct(
         "seen_at",
     ),
 )
-_INSERT_FINGERPRINT = Direct(insert(fingerprints), columns=("article_id", "signature"))
-_DELETE_BANDS = Direct(delete(bands).where(bands.c.article_id == bindparam("article_id")))
+_INSERT_FINGERPRINT = Direct(
+    insert(fingerprints), columns=("article_id", "signature", "band_keys")
+)
+# its band rows go with it, by the trigger of migrations 0013 and 0017
 _DELETE_FINGERPRINT = Direct(
     delete(fingerprints).where(fingerprints.c.article_id == bindparam("article_id"))
 )
@@ -253,14 +255,13 @@ def _save_fingerprint(
 ) -> None:
     """Replace the article's fingerprint (``fresh``: a new article, which has none yet)."""
     if not fresh:
-        _DELETE_BANDS.execute(conn, {"article_id": article_id})
         _DELETE_FINGERPRINT.execute(conn, {"article_id": article_id})
     if fingerprint is None:
         return
-    _INSERT_FINGERPRINT.execute(
-        conn, {"article_id": article_id, "signature": fingerprint.signature}
-    )
     keys = sorted(set(fingerprint.keys))
+    _INSERT_FINGERPRINT.execute(
+        conn, {"article_id": article_id, "signature": fingerprint.signature, "band_keys": keys}
+    )
     if not keys:
         return
     if conn.dialect.name == "sqlite":  # one statement prepared once, run for each row

@@ -33,7 +33,7 @@ from dateline.model.limits import (
     MAX_SLUG,
     MAX_URL,
 )
-from dateline.store.types import UTCDateTime
+from dateline.store.types import BandKeys, UTCDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -283,6 +283,9 @@ article_fingerprints = Table(
         primary_key=True,
     ),
     Column("signature", LargeBinary, nullable=False),
+    # its band keys (those of its ``article_bands`` rows), which the trigger deleting
+    # those rows with it reads: the rows need no index by article (migration 0017)
+    Column("band_keys", BandKeys(), nullable=False),
 )
 
 article_bands = Table(
@@ -291,10 +294,9 @@ article_bands = Table(
     Column("key", BigInteger, nullable=False),
     # no foreign key: a key's check for each of an article's 42 rows cost PostgreSQL more
     # than the inserts; the rows are written and deleted with their fingerprint, and a
-    # trigger deletes them when it goes (migration 0013)
+    # trigger deletes them by their keys when it goes (migrations 0013 and 0017)
     Column("article_id", Integer, nullable=False),
     PrimaryKeyConstraint("key", "article_id"),
-    Index("ix_article_bands_article_id", "article_id"),
     sqlite_with_rowid=False,  # the primary key is the table: one tree less to write
 )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -35,3 +37,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class BandKeys(TypeDecorator[list[int]]):
+    """A fingerprint's band keys (64-bit integers): ``bigint[]`` on PostgreSQL, a JSON
+    array as text on SQLite, which has no arrays (its trigger reads them with
+    ``json_each``: migration 0017). A list of ints on the way in and out."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(BigInteger))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        keys = [int(key) for key in value]
+        return keys if dialect.name == "postgresql" else json.dumps(keys, separators=(",", ":"))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[int] | None:
+        if value is None:
+            return None
+        return [int(key) for key in (json.loads(value) if isinstance(value, str) else value)]
