@@ -212,9 +212,7 @@ _INSERT_ITEM = Direct(
         "seen_at",
     ),
 )
-_INSERT_FINGERPRINT = Direct(
-    insert(fingerprints), columns=("article_id", "signature", "band_keys")
-)
+_INSERT_FINGERPRINT = Direct(insert(fingerprints), columns=("article_id", "signature", "band_keys"))
 # its band rows go with it, by the trigger of migrations 0013 and 0017
 _DELETE_FINGERPRINT = Direct(
     delete(fingerprints).where(fingerprints.c.article_id == bindparam("article_id"))
