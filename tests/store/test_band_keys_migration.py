@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, inspect, select
+from sqlalchemy import Engine, inspect, select
 
 from dateline.model.fingerprint import same_story
 from dateline.store import Incoming
-from dateline.store.schema import article_bands, article_fingerprints, articles
+from dateline.store.schema import article_bands, article_fingerprints
 from tests.migrating import migrate_to, news_store_at, take_as_before_0017
+from tests.store.test_bands_migration import delete_article
 from tests.store.test_intake import item
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -37,11 +38,6 @@ def keys_in_rows(engine: Engine) -> dict[int, list[int]]:
 
 def band_indexes(engine: Engine) -> list[str]:
     return [str(index["name"]) for index in inspect(engine).get_indexes("article_bands")]
-
-
-def delete_article(engine: Engine, article_id: int) -> None:
-    with engine.begin() as conn:
-        conn.execute(delete(articles).where(articles.c.id == article_id))
 
 
 def test_band_keys_move_into_the_fingerprint_row_and_the_bands_still_follow_it(
