@@ -715,13 +715,15 @@ def ingest(once: bool, force: bool) -> None:
 def worker(every: float, only: tuple[str, ...]) -> None:
     """Poll ingest sources, run the publishing schedule and update related lists.
 
-    Runs until stopped; `dateline serve` does the same in the background (and runs
+    Runs until stopped (Ctrl-C, or SIGINT: also when started in the background with
+    `&`); `dateline serve` does the same in the background (and runs
     `dateline worker --only related` beside its workers). Any number of workers and
     servers can share one store: each source is polled by one of them at a time, and the
     schedule and the related-list updates run in one of them at a time (another takes
     over when it stops).
     """
     import asyncio
+    import signal
 
     from dateline.ingest.pipeline import process_owner
     from dateline.jobs import (
@@ -756,6 +758,10 @@ def worker(every: float, only: tuple[str, ...]) -> None:
     running = ", ".join(j for j in WORKER_JOBS if j in jobs)
     click.echo(f"dateline worker {owner}: {running} (Ctrl-C stops)")
     _log_to_console()
+    # Ctrl-C (SIGINT) stops the worker cleanly however it was started: a shell starts a
+    # background job with SIGINT ignored, and Python then keeps ignoring it, so that
+    # `kill -INT` did nothing to a worker started with `&`
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         asyncio.run(run())
     except KeyboardInterrupt:

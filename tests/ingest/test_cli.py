@@ -235,13 +235,19 @@ def test_the_worker_polls_in_the_background_until_stopped(
     entries = [Entry("w-1", "Worker story", list(STORY[:2]), "", BASE_TIME)]
     replay_server.route("/worker.xml", Reply(200, rss("W", entries)))
     dateline(env, "sources", "add", f"{replay_server.url}/worker.xml")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "worker", "--every", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,  # its log lines too, read with the rest
-        text=True,
-    )
+    # started with SIGINT ignored, as a shell starts a background job (`&`), and as a
+    # test run started that way starts it: SIGINT stops it all the same
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "dateline", "worker", "--every", "1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # its log lines too, read with the rest
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # the worker's lines as it prints them: it is stopped once it has reported its poll
     # (the article alone is not enough: a reader process stores it, and the poll's report
     # comes after, when the counts are back and the source's success is recorded)
@@ -260,7 +266,12 @@ def test_the_worker_polls_in_the_background_until_stopped(
             time.sleep(0.2)
     finally:
         worker.send_signal(signal.SIGINT)
-        worker.wait(timeout=30)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()  # not left running after the test
+            worker.wait()
+            raise AssertionError("the worker did not stop:\n" + "".join(lines)) from None
         reading.join(timeout=10)
         if worker.stdout is not None:
             worker.stdout.close()
