@@ -42,10 +42,9 @@ the first publications after a restart (``publish_unsettled``: each list settles
 what it needs; the articles are removed again afterwards), then every neighbourhood is
 settled (``RelatedIndex.settle``, ``--workers`` processes; its time is ``settle_s``) and
 step 3 runs again; ``--no-settle`` stops before the settling. ``--ahead 0.05,0.2``
-first settles those shares of the archive ahead of need, newest first, in blocks of 32
-(``RelatedIndex.settle_ahead``), each followed by step 3 (``ahead``,
-``publish_ahead_<share>``): what a related-list process that settled ahead in its idle
-time would converge through.
+first settles those shares of the archive ahead of need, newest first, in the related
+loop's blocks (``RelatedIndex.settle_ahead``), each followed by step 3 (``ahead``,
+``publish_ahead_<share>``): what a restarted related-list process converges through.
 For 1M articles, where issue #8 asks for a new article's list in at most 150 ms and the
 full rebuild is no target, run it as ``--sizes 1000000 --no-rebuild --no-app-memory
 --max-seconds 7200``.
@@ -92,7 +91,6 @@ from benchmarks.corpus import (
 from benchmarks.machine import machine, vm_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-AHEAD_BLOCK = 32  # neighbourhoods a settle_ahead call (a block small enough to interleave)
 LIST_LENGTH = 5
 SAVE_BATCH = 200
 PUBLISH_BATCH = 500
@@ -222,7 +220,7 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
         # the first publications after a restart: each list settles what it needs
         _publish_time(index, corpus, fresh, out, size, key="publish_unsettled", keep=False)
         for share in args.ahead_shares:
-            # what settling ahead in idle time would give after a restart: newest first
+            # what the related loop's idle rounds do after a restart: the newest first
             _settle_ahead(index, share, out, size)
             key = f"publish_ahead_{share:g}"
             _publish_time(index, corpus, fresh, out, size, key=key, keep=False)
@@ -281,8 +279,10 @@ def _cold_list(index: Any, extra: Sequence[Any], out: dict[str, Any], size: int)
 
 
 def _settle_ahead(index: Any, share: float, out: dict[str, Any], size: int) -> None:
-    """``index.settle_ahead`` in blocks of ``AHEAD_BLOCK`` until ``share`` of the archive,
+    """``index.settle_ahead`` in the related loop's blocks until ``share`` of the archive,
     newest first, has been offered; the time goes in ``out["ahead"]``."""
+    from dateline.related.refresh import AHEAD_BLOCK
+
     started = time.perf_counter()
     while index.settle_ahead(AHEAD_BLOCK) > (1 - share) * len(index):
         pass

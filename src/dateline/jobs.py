@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -259,7 +260,9 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
     One process across the store applies it at a time (``publish.RELATED_JOB``), so the
     ranking's index lives in that process only; a publish in this process wakes the loop,
     one in another process is seen at the next round, within ``every`` seconds. Another
-    process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end.
+    process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end. Between
+    rounds the leader builds the ranking's index and settles it ahead of need
+    (``publish.settle_ahead``), so that after a restart the first lists wait for neither.
     """
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -267,14 +270,54 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
     def woken() -> None:  # publish may run in any thread
         loop.call_soon_threadsafe(wake.set)
 
+    def apply_then_settle() -> None:
+        publishing.apply_queue(store)
+        # the queue empty: time to spare goes to settling the ranking ahead of need,
+        # round after round until it is done (a publication waits one block at most)
+        if publishing.settle_ahead(store):
+            woken()
+
     def apply() -> Awaitable[object]:
-        return asyncio.to_thread(publishing.apply_queue, store)
+        return in_daemon_thread(apply_then_settle)
 
     with (
         store.job_lock(publishing.RELATED_JOB) as lock,
         publishing.applied_in_background(store, woken),
     ):
         await lead(lock, every, apply, wake, idle_every=max(every, RELATED_TAKEOVER_SECONDS))
+
+
+def in_daemon_thread(work: Callable[[], object]) -> asyncio.Future[object]:
+    """``work()`` in a daemon thread, its result (or error) in the returned future.
+
+    Unlike ``asyncio.to_thread``, a process being stopped does not wait for it: the
+    ranking's build at the start of the related loop takes minutes on a large archive,
+    and Ctrl-C must not. What it leaves undone is safe: each list is written in its own
+    transaction, and the queue entries stay in the store until their lists are written.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[object] = loop.create_future()
+
+    def deliver(result: object, error: BaseException | None) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        result: object = None
+        error: BaseException | None = None
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting task, which logs it
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+            loop.call_soon_threadsafe(deliver, result, error)
+
+    threading.Thread(target=run, name="related-work", daemon=True).start()
+    return future
 
 
 async def until_parent_ends(every: float = 1.0) -> None:

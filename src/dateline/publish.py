@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,8 @@ QUEUE_BATCH = 500
 # applied by ranking every list in one pass (``_worth_ranking_all``)
 RANK_ALL_SHARE = 0.1
 RANK_ALL_MIN = 500
+# what an idle round of the related loop spends settling the ranking ahead of need
+AHEAD_SECONDS = 0.5
 
 # The related ranking is imported on first use, not with this module: it loads
 # scikit-learn, which a process that only serves readers never needs (measured: importing
@@ -126,6 +129,23 @@ def apply_queue(store: Store) -> int:
         store.unqueue_related([queue_id for queue_id, _, _ in batch])
         applied += len(batch)
     return applied
+
+
+def settle_ahead(store: Store, seconds: float = AHEAD_SECONDS) -> bool:
+    """Use about ``seconds`` of an idle round to get the ranking ready ahead of need:
+    build its index if this process has none, then settle neighbourhoods, a block at a
+    time (``refresh.settle_ahead``). True when more is left for the next round.
+
+    The caller holds the related job's lock and has applied the queue: a publication
+    waits at most one block for the lists to be its own work again.
+    """
+    from dateline.related import refresh
+
+    deadline = time.monotonic() + seconds
+    while refresh.settle_ahead(store):
+        if time.monotonic() >= deadline:
+            return True
+    return False
 
 
 def _worth_ranking_all(store: Store) -> bool:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from datetime import UTC, datetime
 
 import pytest
 
 from dateline import publish
-from dateline.jobs import related_forever
+from dateline.jobs import in_daemon_thread, related_forever
+from dateline.related import refresh
 from dateline.store import Store, open_store
 from dateline.store import related as store_related
 from dateline.testing import build_fixture_newsroom, publish_story
@@ -97,6 +99,56 @@ def test_a_background_loop_applies_what_its_process_publishes_without_the_publis
     assert waited < 20
     assert store.queued_related() == []
     assert not publish.settled_in_background(store)  # the loop is gone: publishes apply again
+
+
+def test_the_leader_builds_and_settles_the_ranking_between_rounds_with_nothing_queued(
+    store: Store,
+) -> None:
+    """After a restart the related loop's idle rounds build the index and settle every
+    neighbourhood ahead of need, round after round (not one block a 30 s period), so
+    the first lists wait for neither."""
+    build_fixture_newsroom(store)
+    refresh.forget(store)  # as after a restart: this process holds no index
+
+    async def go() -> None:
+        loop = asyncio.create_task(related_forever(store, every=30.0))
+        try:
+            started = time.monotonic()
+            while (index := refresh._indexes.get(store)) is None or index._ahead != []:
+                assert time.monotonic() - started < 20, "the loop did not settle ahead"
+                await asyncio.sleep(0.02)
+        finally:
+            loop.cancel()
+            await asyncio.gather(loop, return_exceptions=True)
+
+    asyncio.run(go())
+    index = refresh._indexes[store]
+    assert len(index) == store.count_published() > 0
+    assert set(index._neighbours) == set(index.ids())
+    assert store.queued_related() == []
+    assert not publish.settle_ahead(store)  # nothing left for another round
+
+
+def test_a_stopped_loop_does_not_wait_for_the_rankings_work_to_end() -> None:
+    """The related loop's work runs in a daemon thread: Ctrl-C on a worker whose
+    ranking is still being built (minutes on a large archive) stops it at once, where
+    ``asyncio.to_thread`` would hold ``asyncio.run`` until the work ended."""
+    release = threading.Event()
+
+    async def go() -> object:
+        assert await in_daemon_thread(lambda: 42) == 42
+        with pytest.raises(ValueError, match="no such article"):
+            await in_daemon_thread(lambda: int("no such article"))
+        busy = asyncio.ensure_future(in_daemon_thread(lambda: release.wait(60)))
+        await asyncio.sleep(0.1)
+        busy.cancel()
+        return await asyncio.gather(busy, return_exceptions=True)
+
+    started = time.monotonic()
+    [outcome] = asyncio.run(go())
+    assert isinstance(outcome, asyncio.CancelledError)
+    assert time.monotonic() - started < 5  # not the 60 s the work would take
+    release.set()
 
 
 def test_an_update_that_cannot_be_applied_is_logged_and_does_not_hold_up_the_others(

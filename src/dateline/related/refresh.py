@@ -27,6 +27,7 @@ NEIGHBOURS = 10
 REBUILD_JOB = "related-rebuild"
 UNQUEUE_BATCH = 1000  # covered queue entries dropped a transaction after a rebuild
 MAX_WORKERS = 4
+AHEAD_BLOCK = 32  # neighbourhoods ``settle_ahead`` settles a call (tenths of a second at 1M)
 PINNED = {"pinned": 1.0}
 
 _indexes: weakref.WeakKeyDictionary[Store, RelatedIndex] = weakref.WeakKeyDictionary()
@@ -67,6 +68,22 @@ def index_for(store: Store) -> RelatedIndex:
             for entry in store.published_corpus(missing):
                 index.add(document_for(entry))
         return index
+
+
+def settle_ahead(store: Store, articles: int = AHEAD_BLOCK) -> int:
+    """Build this process's index over ``store`` if it has none yet, else settle up to
+    ``articles`` more of its neighbourhoods ahead of need (``RelatedIndex.settle_ahead``).
+
+    Returns how many articles are still to be settled ahead (0: none). For the process
+    that applies the related queue, between rounds: after a restart its first lists
+    then wait neither for the index's build nor for their candidates' searches.
+    """
+    with _lock:
+        index = _indexes.get(store)
+        if index is None:  # the build is this call's work; settling starts with the next
+            index = index_for(store)
+            return max(1, len(index))
+        return index.settle_ahead(articles)
 
 
 def default_workers() -> int:

@@ -435,9 +435,8 @@ class RelatedIndex:
 
         A fresh index settles only what each list needs (``_settle``), so after a restart
         a list costs the searches of its candidates' neighbourhoods; a process with time
-        to spare can call this between lists, a few articles at a time, until the index
-        is settled as ``settle`` would leave it (``benchmarks/related.py --ahead`` times
-        it; the related loop does not call it yet). The newest go first: a new article's
+        to spare calls this between lists, a few articles at a time, until the index is
+        settled as ``settle`` would leave it. The newest go first: a new article's
         candidates are most often recent articles of its own story. Articles added
         meanwhile are settled with each block, as at any query.
         """

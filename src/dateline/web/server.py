@@ -72,9 +72,9 @@ def related_process() -> Iterator[None]:
     lives in that one process and a worker's requests never wait on the ranking. With
     several servers on one store, one such process at a time applies the queue (the
     ``related`` job lock). It runs at a lower priority than the workers
-    (``RELATED_NICENESS``): building and settling the ranking takes a core for a while
-    (minutes at 100,000 articles), and readers come first. Its output goes to the
-    server's console.
+    (``RELATED_NICENESS``): building and settling the ranking after a start takes a core
+    for a while (minutes at 100,000 articles), and readers come first. Its output goes to
+    the server's console.
     """
     from dateline.jobs import PARENT_PID  # here: the CLI imports this module at start
 
