@@ -9,22 +9,12 @@ from sqlalchemy import Engine, inspect, select
 
 from dateline.model.fingerprint import same_story
 from dateline.store import Incoming
-from dateline.store.schema import article_bands, article_fingerprints
+from dateline.store.schema import article_fingerprints
 from tests.migrating import migrate_to, news_store_at, take_as_before_0017
-from tests.store.test_bands_migration import delete_article
+from tests.store.test_bands_migration import band_rows, delete_article
 from tests.store.test_intake import item
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-def band_rows(engine: Engine) -> dict[int, list[int]]:
-    """Each article's band keys, as its ``article_bands`` rows have them, in order."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(article_bands.c.article_id, article_bands.c.key)).all()
-    found: dict[int, list[int]] = {}
-    for article_id, key in rows:
-        found.setdefault(article_id, []).append(key)
-    return {article_id: sorted(keys) for article_id, keys in found.items()}
 
 
 def keys_in_rows(engine: Engine) -> dict[int, list[int]]:
