@@ -294,7 +294,8 @@ def _copy_query(windowed: bool) -> Select[Any]:
     articles sharing most; ``windowed``: only of articles published between ``:earliest``
     and ``:latest`` (or with no publication time).
 
-    The rows of the keys are found first, through the bands' primary key, and only then
+    The rows of the keys are found first, through the bands' index by key (the primary
+    key on SQLite, a hash index on PostgreSQL: migration 0018), and only then
     joined to their articles: on PostgreSQL the common table expression is materialized,
     since a planner without statistics (a young database) would otherwise start from
     every article in the window and read its bands, a cost that grows with the archive.

@@ -296,8 +296,10 @@ article_bands = Table(
     # than the inserts; the rows are written and deleted with their fingerprint, and a
     # trigger deletes them by their keys when it goes (migrations 0013 and 0017)
     Column("article_id", Integer, nullable=False),
+    # on SQLite the primary key is the table (one tree less to write); PostgreSQL has a
+    # hash index on ``key`` instead, cheaper to write and to probe (migration 0018)
     PrimaryKeyConstraint("key", "article_id"),
-    sqlite_with_rowid=False,  # the primary key is the table: one tree less to write
+    sqlite_with_rowid=False,
 )
 
 users = Table(
@@ -398,12 +400,19 @@ SEARCH_INDEX_OBJECTS = frozenset(
 )
 
 
+# PostgreSQL's own way to an object of the record: the hash index through which it finds
+# ``article_bands`` rows by key, where SQLite's table is its primary key (migration 0018)
+POSTGRES_ONLY_OBJECTS = frozenset({"ix_article_bands_key"})
+
+
 def in_schema_of_record(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's ``include_name`` hook: False for the search index's own objects."""
-    return name not in SEARCH_INDEX_OBJECTS
+    """Alembic's ``include_name`` hook: False for the search index's own objects and
+    PostgreSQL's own indexes."""
+    return name not in SEARCH_INDEX_OBJECTS and name not in POSTGRES_ONLY_OBJECTS
 
 
 __all__ = [
+    "POSTGRES_ONLY_OBJECTS",
     "SEARCH_INDEX_OBJECTS",
     "in_schema_of_record",
     "article_editors",
