@@ -4,10 +4,10 @@ Every new fingerprinted item writes 42 band rows, and the copy lookup probes the
 with each of an item's 42 keys: on PostgreSQL both went through the primary key
 (``key``, ``article_id``), a B-tree whose random keys land on random leaf pages. A hash
 index on ``key`` alone reaches a key's bucket without the descent. Measured (ingest's
-store path, the same items, a fresh store): the server's CPU an item fell from 1.22 and
-1.29 ms to 1.07 and 1.08; on 100,000 articles' bands, writing an item's rows cost 0.36 to
-0.42 ms against 0.52 to 0.54 and probing a batch of 50 items' keys 9.5 ms against 13.5 to
-14 (docs/benchmarks.md, "Fifteenth run").
+store path, 5,000 items into a fresh store, alternating with the code before): the
+server's CPU an item went from 1.21 to 1.45 ms to 1.14 to 1.29; on 100,000 articles'
+bands, writing an item's rows cost 0.36 to 0.42 ms against 0.52 to 0.54 and probing a
+batch of 50 items' keys 9.5 ms against 13.5 to 14 (docs/benchmarks.md, "Fifteenth run").
 
 What the primary key also did is not needed: its uniqueness (an article's keys are
 distinct and written once, with its fingerprint; the trigger of 0013 and 0017 deletes
