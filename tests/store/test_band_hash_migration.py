@@ -8,6 +8,7 @@ from sqlalchemy import Engine, inspect, text
 
 from dateline.model.fingerprint import same_story
 from dateline.store.intake import _COPIES_MANY
+from dateline.store.postgres import integer_array
 from tests.migrating import migrate_to, news_store_at
 from tests.store.test_band_keys_migration import band_indexes
 from tests.store.test_bands_migration import band_rows, delete_article
@@ -36,9 +37,9 @@ def plans(engine: Engine, keys: list[int], article_id: int) -> dict[str, str]:
             "copies": conn.execute(
                 text(f"EXPLAIN {_COPIES_MANY.text}"),
                 {
-                    "positions": "{" + ",".join("0" * len(keys)) + "}",
-                    "keys": "{" + ",".join(map(str, keys)) + "}",
-                    "items": "{0}",
+                    "positions": integer_array([0] * len(keys)),
+                    "keys": integer_array(keys),
+                    "items": integer_array([0]),
                     "earliest": [None],
                     "latest": [None],
                     "limit": 50,
