@@ -123,3 +123,23 @@ def test_a_capped_search_finds_the_heaviest_holders_of_a_common_term(monkeypatch
     same = build().search([7, 30], 39, 3)
     for (ids_a, scores_a), (ids_b, scores_b) in zip(same, full, strict=True):
         assert np.array_equal(ids_a, ids_b) and np.array_equal(scores_a, scores_b)
+
+
+def test_a_space_keeps_its_delta_only_once_searched() -> None:
+    """Before its first search a space has no main part, so it keeps no list of documents
+    added since (the names and numbers spaces are never searched: at a million articles
+    that list held every id, and each removal scanned it); once searched, added and
+    removed documents are found, or not, as they should be."""
+    terms = space.TermSpace()
+    weights = np.asarray([1.0, 1.0], dtype=np.float32)
+    for doc in range(10):
+        terms.add_terms(doc, ["shared", f"own{doc}"], weights)
+    terms.remove(3)
+    assert terms._delta == []
+    assert sorted(terms.search([0], 20, 2)[0][0].tolist()) == [1, 2, 4, 5, 6, 7, 8, 9]
+    terms.add_terms(10, ["shared", "own10"], weights)
+    terms.add_terms(11, ["shared", "own11"], weights)
+    terms.remove(10)  # from the delta
+    terms.remove(5)  # from the main part
+    assert terms._delta == [11]
+    assert sorted(terms.search([0], 20, 2)[0][0].tolist()) == [1, 2, 4, 6, 7, 8, 9, 11]

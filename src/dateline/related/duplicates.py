@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dateline.model.fingerprint import BANDS, NUM_PERM, Sketch, sketch
+from dateline.related.space import grown
 
 THRESHOLD = 0.4
 MAX_GROUP = 64  # articles in one group of copies, the article included
@@ -61,8 +62,8 @@ class DuplicateIndex:
         row = len(self._row)
         if row >= len(self._owners):
             size = max(64, 2 * len(self._owners))
-            self._signatures = _grow(self._signatures, size)
-            self._bands = _grow(self._bands, size)
+            self._signatures = grown(self._signatures, size)
+            self._bands = grown(self._bands, size)
             owners = np.full(size, -1, dtype=np.int64)
             owners[: len(self._owners)] = self._owners
             self._owners = owners
@@ -215,9 +216,3 @@ class DuplicateIndex:
             frontier = found
         group.discard(doc_id)
         return group
-
-
-def _grow(array: Any, size: int) -> Any:
-    grown = np.zeros((size, array.shape[1]), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown

@@ -53,7 +53,7 @@ import scipy.sparse as sp
 from dateline.model.fingerprint import Sketch, sketch
 from dateline.related.duplicates import DuplicateIndex
 from dateline.related.entities import entity_counts
-from dateline.related.space import TermSpace, row_dots, term_weights
+from dateline.related.space import TermSpace, grown, row_dots, term_weights
 from dateline.related.text import number_counts, term_counts
 
 TEXT_SHARE = 0.5
@@ -151,12 +151,12 @@ class _Facts:
             self.slot[doc_id] = slot
         if slot >= len(self.when):
             size = max(1024, 2 * len(self.when), slot + 1)
-            self.when = _grown(self.when, size)
-            self.section = _grown(self.section, size)
-            self.topics = _grown(self.topics, size, -1)
-            self.topic_count = _grown(self.topic_count, size)
-            self.named = _grown(self.named, size)
-            self.numbered = _grown(self.numbered, size)
+            self.when = grown(self.when, size)
+            self.section = grown(self.section, size)
+            self.topics = grown(self.topics, size, -1)
+            self.topic_count = grown(self.topic_count, size)
+            self.named = grown(self.named, size)
+            self.numbered = grown(self.numbered, size)
         codes = sorted(self._code("topic:" + t) for t in topics)
         if len(codes) > self.topics.shape[1]:
             wider = np.full((len(self.topics), len(codes)), -1, dtype=np.int64)
@@ -216,12 +216,6 @@ class _Facts:
             when[dated] = TIME_FLOOR + (1 - TIME_FLOOR) * decay
         factor = when * (1 + TOPIC_BONUS * topics) * (1 + SECTION_BONUS * section)
         return topics, section, when, factor
-
-
-def _grown(array: Any, size: int, fill: int = 0) -> Any:
-    grown = np.full((size, *array.shape[1:]), fill, dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
 
 
 Neighbourhood = tuple[list[int], list[float]]

@@ -57,8 +57,8 @@ class TermSpace:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.int64)
+        self._log_df = np.zeros(1024, dtype=np.float64)  # log1p(df), kept term by term
         self.rows: dict[int, Row] = {}
-        self._idf: FloatArray | None = None
         self._main: Any = None  # csc_matrix of the main part, or None
         self._main_ids: IntArray = np.zeros(0, dtype=np.int64)
         self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
@@ -87,47 +87,55 @@ class TermSpace:
                     found[i] = vocab[terms[i]] = len(vocab)
         cols = np.asarray(found, dtype=np.int32)
         if len(vocab) > len(self._df):
-            grown = np.zeros(max(len(vocab), 2 * len(self._df)), dtype=np.int64)
-            grown[: len(self._df)] = self._df
-            self._df = grown
+            size = max(len(vocab), 2 * len(self._df))
+            self._df = grown(self._df, size)
+            self._log_df = grown(self._log_df, size)
         order = np.argsort(cols, kind="stable")
         col_array = cols[order]
         packed = np.empty(len(order), dtype=_ENTRY)
         packed["col"] = col_array
         packed["weight"] = weights[order]
         self.rows[doc_id] = packed.tobytes()
-        self._df[col_array] += 1
-        self._idf = None
-        self._delta.append(doc_id)
+        self._count(col_array, 1)
+        if self._main is not None:  # with no main part yet, the first search builds it
+            self._delta.append(doc_id)
 
     def remove(self, doc_id: int) -> None:
         """Forget the document (no error when absent)."""
         row = self.rows.pop(doc_id, None)
         if row is None:
             return
-        self._df[entries(row)["col"]] -= 1
-        self._idf = None
+        self._count(entries(row)["col"], -1)
         main = self._main_row.pop(doc_id, None)
         if main is not None:
             self._alive[main] = False
             self._main_ids[main] = -1  # a dead row's hits are dropped by search
             self._dead += 1
-        else:
+        elif self._main is not None:
             self._delta.remove(doc_id)
             self._delta_matrix = None  # rows are positional: stack again
 
+    def _count(self, cols: Any, change: int) -> None:
+        """Document frequencies of ``cols`` (distinct) changed by ``change``."""
+        self._df[cols] += change
+        self._log_df[cols] = np.log1p(self._df[cols].astype(np.float64))
+
     # weights
+    def _idf_base(self) -> float:
+        return math.log(1 + len(self.rows)) + 1.0
+
     def idf(self) -> FloatArray:
         """Smoothed inverse document frequency of every term, under the current counts."""
-        if self._idf is None:
-            n = len(self.rows)
-            df = self._df[: len(self.vocab)]
-            self._idf = math.log(1 + n) + 1.0 - np.log1p(df.astype(np.float64))
-        return self._idf
+        result: FloatArray = self._idf_base() - self._log_df[: len(self.vocab)]
+        return result
 
     def matrix(self, doc_ids: list[int]) -> Any:
-        """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order."""
-        idf = self.idf()
+        """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order.
+
+        The IDF of only the columns used is computed (the same numbers as ``idf()``'s):
+        a document added or removed changes the counts of its own terms, so nothing here
+        grows with the vocabulary.
+        """
         rows = self.rows
         packed = [rows[doc_id] for doc_id in doc_ids]
         indptr = np.zeros(len(doc_ids) + 1, dtype=np.int64)
@@ -137,7 +145,7 @@ class TermSpace:
             return sp.csr_matrix((len(doc_ids), len(self.vocab)), dtype=np.float64)
         both = entries(b"".join(packed))
         col = np.ascontiguousarray(both["col"])
-        data = both["weight"].astype(np.float64) * idf[col]
+        data = both["weight"].astype(np.float64) * (self._idf_base() - self._log_df[col])
         owner = np.repeat(np.arange(len(doc_ids)), np.diff(indptr))
         norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(doc_ids)))
         norms[norms == 0] = 1.0
@@ -169,9 +177,8 @@ class TermSpace:
         return row_dots(rows, a, b)
 
     def prepare(self) -> None:
-        """Compute now what the next query would compute lazily (the IDF, the main part and
-        the stacked delta), so that processes forked afterwards share it."""
-        self.idf()
+        """Compute now what the next query would compute lazily (the main part and the
+        stacked delta), so that processes forked afterwards share it."""
         if self.rows:
             self._refresh_main()
             if self._delta:
@@ -325,6 +332,13 @@ def capped(columns: Any, cap: int) -> Any:
     new_indptr = np.zeros(len(indptr), dtype=indptr.dtype)
     np.cumsum(new_sizes, out=new_indptr[1:])
     return sp.csc_matrix((data[keep], columns.indices[keep], new_indptr), shape=columns.shape)
+
+
+def grown(array: Any, size: int, fill: int = 0) -> Any:
+    """``array`` lengthened to ``size`` rows, the new ones ``fill``."""
+    result = np.full((size, *array.shape[1:]), fill, dtype=array.dtype)
+    result[: len(array)] = array
+    return result
 
 
 def entries(row: Row) -> Any:
