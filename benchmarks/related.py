@@ -35,7 +35,9 @@ For each size, in a child process of its own (so its peak memory is its own):
    scratch PostgreSQL database) filled with ``store.save_articles`` and ``store.publish``
    in batches, then ``related.refresh.rebuild(store)`` (total time, index load included),
    then ``related.refresh.refresh(store, [id])`` for ``--store-fresh`` (50) articles each
-   saved and published just before (median and p95, writing the lists included).
+   saved and published just before (median and p95, writing the lists included); then
+   (7b) a restarted related process's index: built from the store, against read from the
+   file it keeps (settled ahead, then written) and brought up to date with the store.
 
 ``--no-rebuild`` skips step 4: after 2b, step 3 runs first on the index as built, as
 the first publications after a restart (``publish_unsettled``: each list settles only
@@ -45,6 +47,10 @@ step 3 runs again; ``--no-settle`` stops before the settling. ``--ahead 0.05,0.2
 first settles those shares of the archive ahead of need, newest first, in the related
 loop's blocks (``RelatedIndex.settle_ahead``), each followed by step 3 (``ahead``,
 ``publish_ahead_<share>``): what a restarted related-list process converges through.
+Then (2c) the index as it stands is written to a file and read back, as the related
+process keeps it between runs (``related.snapshot``): the times, the file's size, the
+check of every article's version that a restarted process makes (the store's reading left
+out), and step 3 again on the index read back (``publish_read_back``).
 For 1M articles, where issue #8 asks for a new article's list in at most 150 ms and the
 full rebuild is no target, run it as ``--sizes 1000000 --no-rebuild --no-app-memory
 --max-seconds 7200``.
@@ -195,6 +201,26 @@ def measure_app_memory(corpus: Corpus, args: argparse.Namespace, out: dict[str, 
     log(f"[{len(documents)}] app-process memory: {out['app_memory']}")
 
 
+def fresh_sets(corpus: Corpus, args: argparse.Namespace) -> list[list[Any]]:
+    """The new articles of each list step of ``--no-rebuild``, ``--fresh`` each, none in
+    two sets: the first (also B1's queries), then one after the store's, for each share
+    settled ahead, the index read back, and the settled index."""
+    documents = corpus.fresh_documents()
+    first = documents[: args.fresh]
+    start = args.fresh + args.store_fresh + 1  # after the store's and the cold list's
+    rest = [
+        documents[start + k * args.fresh : start + (k + 1) * args.fresh]
+        for k in range(len(args.ahead_shares) + 2)
+    ]
+    return [first, *rest]
+
+
+def fresh_wanted(args: argparse.Namespace) -> int:
+    """How many new articles to generate: every step's, the store's and the cold list's."""
+    sets = len(args.ahead_shares) + 3 if args.no_rebuild else 1
+    return sets * args.fresh + args.store_fresh + 1
+
+
 def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any]) -> None:
     """Steps 2 to 5: build, publish-time latency, rebuild, copies rule."""
     from dateline.related.scoring import RelatedIndex
@@ -217,15 +243,21 @@ def measure_index(corpus: Corpus, args: argparse.Namespace, out: dict[str, Any])
     _cold_list(index, corpus.fresh_documents()[args.fresh : args.fresh + 1], out, size)
     ids = index.ids()
     if args.no_rebuild:
+        # each step's lists are for new articles of their own: the neighbourhoods an
+        # earlier step's lists settled would otherwise be ready for the next (before
+        # November 28 every step reused the first 200, which flattered the later steps)
+        sets = iter(fresh_sets(corpus, args))
         # the first publications after a restart: each list settles what it needs
-        _publish_time(index, corpus, fresh, out, size, key="publish_unsettled", keep=False)
+        _publish_time(index, corpus, next(sets), out, size, key="publish_unsettled", keep=False)
         for share in args.ahead_shares:
             # what the related loop's idle rounds do after a restart: the newest first
             _settle_ahead(index, share, out, size)
             key = f"publish_ahead_{share:g}"
-            _publish_time(index, corpus, fresh, out, size, key=key, keep=False)
+            _publish_time(index, corpus, next(sets), out, size, key=key, keep=False)
+        _read_back(index, documents, corpus, next(sets), out, size)
         if args.no_settle:
             return
+        fresh = next(sets)
         # what a served index has done after a while: every neighbourhood settled, in
         # ``workers`` processes, no list kept
         log(f"[{size}] settling every neighbourhood ({workers} workers), no rebuild")
@@ -276,6 +308,44 @@ def _cold_list(index: Any, extra: Sequence[Any], out: dict[str, Any], size: int)
         f"[{size}] first list on the fresh index: {out['cold_list_ms']} ms "
         f"({out['cold_list_settled']} neighbourhoods settled)"
     )
+
+
+def _read_back(
+    index: Any,
+    documents: Sequence[Any],
+    corpus: Corpus,
+    fresh: Sequence[Any],
+    out: dict[str, Any],
+    size: int,
+) -> None:
+    """Step 2c: the index as it stands written to a file and read back, as the related
+    process keeps it between runs (``related.snapshot``); the check of every article's
+    version that a restarted process makes (``RelatedIndex.holds``, the store's reading
+    left out); then step 3 on the index read back (``publish_read_back``)."""
+    from dateline.related import snapshot
+
+    with tempfile.TemporaryDirectory(prefix="dateline-related-") as tmp:
+        path = Path(tmp) / "related-index.pickle"
+        written_s = snapshot.save(index, path, "benchmark")
+        file_mb = path.stat().st_size / 2**20
+        rss = vm_rss_mb()
+        started = time.perf_counter()
+        read = snapshot.load(path, "benchmark")
+        read_s = time.perf_counter() - started
+    assert read is not None
+    started = time.perf_counter()
+    stale = sum(1 for d in documents if not read.holds(d))
+    check_s = time.perf_counter() - started
+    out["read_back"] = {
+        "write_s": round(written_s, 2),
+        "file_mb": round(file_mb, 1),
+        "read_s": round(read_s, 2),
+        "read_rss_mb": round(vm_rss_mb() - rss, 1),
+        "check_s": round(check_s, 2),
+        "stale": stale,
+    }
+    log(f"[{size}] written and read back: {out['read_back']}")
+    _publish_time(read, corpus, fresh, out, size, key="publish_read_back", keep=False)
 
 
 def _settle_ahead(index: Any, share: float, out: dict[str, Any], size: int) -> None:
@@ -423,8 +493,29 @@ def measure_store(
             checks.add(item.id, [store_to_corpus[link.article.id] for link in links])
         out["refresh_ms"] = summary(times)
         out["refresh_checks"] = checks.report()
+        out["restart"] = _restart(store, tmp / f"related-index-{backend}.pickle")
         forget(store)
     return out
+
+
+def _restart(store: Any, path: Path) -> dict[str, float]:
+    """Step 7b: a restarted related process, its index built from the store against read
+    from the file it kept (``refresh.keep_on_disk``) and brought up to date with the store
+    (every article read, its version checked)."""
+    from dateline.related.refresh import forget, index_for, keep_on_disk, settle_ahead
+
+    started = time.perf_counter()
+    forget(store)
+    index_for(store)  # no file kept: built
+    built_s = time.perf_counter() - started
+    keep_on_disk(store, path)
+    while settle_ahead(store):  # settled ahead of need, then written when done
+        pass
+    forget(store)
+    started = time.perf_counter()
+    read = index_for(store)
+    read_s = time.perf_counter() - started
+    return {"articles": len(read), "built_s": round(built_s, 2), "read_s": round(read_s, 2)}
 
 
 def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
@@ -436,7 +527,7 @@ def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     out: dict[str, Any] = {"size": size, "postings_cap": space.POSTINGS_CAP}
     log(f"[{size}] generating the corpus (postings cap {space.POSTINGS_CAP})")
     started = time.perf_counter()
-    corpus = generate(size, args.seed, fresh=args.fresh + args.store_fresh)
+    corpus = generate(size, args.seed, fresh=fresh_wanted(args))
     out["generate_s"] = round(time.perf_counter() - started, 1)
     try:
         out["corpus"] = corpus_statistics(corpus) if size <= args.full_limit else {}
@@ -597,7 +688,16 @@ def print_table(report: dict[str, Any]) -> None:
                 f"first ({step['seconds']} s, {step['settled']} settled): add+similar median "
                 f"{total['median']} ms, p95 {total['p95']} ms"
             )
-        parts = ["publish", "publish_unsettled", "rebuild"]
+        back = r.get("read_back")
+        if back:
+            total = r["publish_read_back"]["add_plus_similar_ms"]
+            print(
+                f"  {r['size']}: written to a file in {back['write_s']} s ({back['file_mb']} "
+                f"MiB), read back in {back['read_s']} s (+{back['read_rss_mb']} MiB VmRSS), "
+                f"every article's version checked in {back['check_s']} s; on the index read "
+                f"back: add+similar median {total['median']} ms, p95 {total['p95']} ms"
+            )
+        parts = ["publish", "publish_unsettled", "publish_read_back", "rebuild"]
         parts[2:2] = [f"publish_ahead_{a['share']:g}" for a in r.get("ahead", [])]
         for name, part in ((n, r.get(n)) for n in parts):
             if part:
@@ -615,6 +715,13 @@ def print_table(report: dict[str, Any]) -> None:
                 f"(B1 fit {r['baseline']['fit_s']} s)"
             )
         for s in r.get("store", []):
+            restart = s.get("restart")
+            if restart:
+                print(
+                    f"  store at {r['size']} ({s['backend']}): a restarted related process's "
+                    f"index over {restart['articles']} articles, built {restart['built_s']} s, "
+                    f"read from its file and brought up to date {restart['read_s']} s"
+                )
             refresh_ms = s.get("refresh_ms", {})
             print(
                 f"  store at {r['size']} ({s['backend']}): fill {s.get('fill_s')} s, "

@@ -752,7 +752,7 @@ def worker(every: float, only: tuple[str, ...]) -> None:
                 if "schedule" in jobs:
                     work.append(schedule_forever(store))
                 if "related" in jobs:
-                    work.append(related_forever(store))
+                    work.append(related_forever(store, index_file=settings.related_index_path))
                 await asyncio.gather(*work)
 
     running = ", ".join(j for j in WORKER_JOBS if j in jobs)

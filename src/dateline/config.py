@@ -244,6 +244,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Keep rendered public pages in memory, purged when what they show changes.",
     ),
     Setting(
+        "related_index_file",
+        "DATELINE_RELATED_INDEX_FILE",
+        bool,
+        True,
+        "Keep the related ranking's index in DATA_DIR/related-index.pickle between runs, "
+        "so that a restarted related process reads it instead of building it.",
+    ),
+    Setting(
         "page_cache_mb",
         "DATELINE_PAGE_CACHE_MB",
         int,
@@ -306,6 +314,7 @@ class Settings:
     cache_max_age: int = 60
     cache_stale: int = 600
     page_cache: bool = True
+    related_index_file: bool = True
     page_cache_mb: int = 64
 
     @classmethod
@@ -380,6 +389,11 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'dateline.db').resolve()}"
+
+    @property
+    def related_index_path(self) -> Path | None:
+        """Where the related process keeps the ranking's index, or None (not kept)."""
+        return self.data_dir / "related-index.pickle" if self.related_index_file else None
 
     @property
     def tz(self) -> ZoneInfo:

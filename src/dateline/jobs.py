@@ -34,6 +34,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
@@ -254,7 +255,9 @@ async def schedule_forever(store: Store, every: float = EVERY_SECONDS) -> None:
     await run_as_leader(store, SCHEDULE, every, lambda: run_schedule(store))
 
 
-async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) -> None:
+async def related_forever(
+    store: Store, every: float = RELATED_EVERY_SECONDS, index_file: Path | None = None
+) -> None:
     """Apply the queue of related-list updates until cancelled (``publish``'s docstring).
 
     One process across the store applies it at a time (``publish.RELATED_JOB``), so the
@@ -263,6 +266,8 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
     process takes over within ``RELATED_TAKEOVER_SECONDS`` of the leader's end. Between
     rounds the leader builds the ranking's index and settles it ahead of need
     (``publish.settle_ahead``), so that after a restart the first lists wait for neither.
+    With ``index_file`` the leader keeps that index in the file and, after a restart,
+    reads it back instead of building it (``related.snapshot``).
     """
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -271,6 +276,10 @@ async def related_forever(store: Store, every: float = RELATED_EVERY_SECONDS) ->
         loop.call_soon_threadsafe(wake.set)
 
     def apply_then_settle() -> None:
+        if index_file is not None:
+            from dateline.related import refresh  # the ranking: imported by its process only
+
+            refresh.keep_on_disk(store, index_file)
         publishing.apply_queue(store)
         # the queue empty: time to spare goes to settling the ranking ahead of need,
         # round after round until it is done (a publication waits one block at most)

@@ -12,13 +12,18 @@ fills the remaining slots. Overrides live in the store, so they survive recomput
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dateline.model.text import blocks_text
+from dateline.related import snapshot
 from dateline.related.scoring import Document, RelatedIndex, Scored
 from dateline.store import CorpusEntry, Store
 
@@ -28,9 +33,13 @@ REBUILD_JOB = "related-rebuild"
 UNQUEUE_BATCH = 1000  # covered queue entries dropped a transaction after a rebuild
 MAX_WORKERS = 4
 AHEAD_BLOCK = 32  # neighbourhoods ``settle_ahead`` settles a call (tenths of a second at 1M)
+SAVE_EVERY_SECONDS = 900.0  # at most this often the index is written to its file again
 PINNED = {"pinned": 1.0}
 
+log = logging.getLogger("dateline.related")
+
 _indexes: weakref.WeakKeyDictionary[Store, RelatedIndex] = weakref.WeakKeyDictionary()
+_kept: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
 # one thread at a time uses a process's indexes (the ranking's arrays are not thread-safe:
 # the scheduler, ingest and web requests may publish from different threads)
 _lock = threading.RLock()
@@ -51,12 +60,40 @@ def document_for(entry: CorpusEntry) -> Document:
     )
 
 
+@dataclass
+class _Kept:
+    """Where this process keeps its index over a store on disk, and what it wrote last."""
+
+    path: Path
+    written: tuple[int, int] | None = None  # (id of the index, its revision) last written
+    at: float = 0.0  # when (``time.monotonic``)
+    settling: bool = True  # whether settling ahead had more to do at the last look
+
+
+def keep_on_disk(store: Store, path: Path) -> None:
+    """Keep this process's index over ``store`` in ``path`` (``related.snapshot``): read
+    from there rather than built when the process needs it first, and written again by
+    ``settle_ahead`` when it has changed, at most every ``SAVE_EVERY_SECONDS``."""
+    with _lock:
+        kept = _kept.get(store)
+        if kept is None or kept.path != path:
+            _kept[store] = _Kept(path)
+
+
 def index_for(store: Store) -> RelatedIndex:
     """This process's index over ``store``'s published articles, brought up to date."""
     with _lock:
         index = _indexes.get(store)
         if index is None:
-            index = RelatedIndex(document_for(e) for e in store.published_corpus())
+            index = _read(store)
+            if index is None:
+                started = time.perf_counter()
+                index = RelatedIndex(document_for(e) for e in store.published_corpus())
+                log.info(
+                    "related index: built over %d articles in %.1f s",
+                    len(index),
+                    time.perf_counter() - started,
+                )
             _indexes[store] = index
             return index
         published = store.published_ids()
@@ -68,6 +105,70 @@ def index_for(store: Store) -> RelatedIndex:
             for entry in store.published_corpus(missing):
                 index.add(document_for(entry))
         return index
+
+
+def _store_key(store: Store) -> str:
+    return store.engine.url.render_as_string(hide_password=True)
+
+
+def _read(store: Store) -> RelatedIndex | None:
+    """The index kept on disk for ``store``, brought up to date with it, or None (none
+    kept, or none usable: ``snapshot.load``).
+
+    Every published article is read, as for a build, but only those published, changed
+    or unpublished since the file was written are analysed (``scoring.version_of``).
+    """
+    kept = _kept.get(store)
+    if kept is None:
+        return None
+    started = time.perf_counter()
+    index = snapshot.load(kept.path, _store_key(store))
+    if index is None:
+        return None
+    loaded = time.perf_counter() - started
+    documents = [document_for(e) for e in store.published_corpus()]
+    published = {d.id for d in documents}
+    gone = [i for i in index.ids() if i not in published]
+    for doc_id in gone:
+        index.remove(doc_id)
+    changed = [d for d in documents if not index.holds(d)]
+    index.add_many(changed)
+    kept.written = None if gone or changed else (id(index), index.revision)
+    kept.at = time.monotonic()
+    log.info(
+        "related index: read from %s in %.1f s; %d articles, %d analysed again, %d removed, "
+        "in %.1f s in all",
+        kept.path,
+        loaded,
+        len(index),
+        len(changed),
+        len(gone),
+        time.perf_counter() - started,
+    )
+    return index
+
+
+def _write_if_due(store: Store, index: RelatedIndex, left: int) -> None:
+    """Write ``index`` to its file when it changed since it was last written there, and
+    either ``SAVE_EVERY_SECONDS`` have passed, or it was never written, or settling ahead
+    has just finished (``left``: what it has still to offer)."""
+    kept = _kept.get(store)
+    if kept is None:
+        return
+    finished, kept.settling = kept.settling and left == 0, left > 0
+    if kept.written == (id(index), index.revision):
+        return
+    never = kept.written is None or kept.written[0] != id(index)
+    if not (never or finished or time.monotonic() - kept.at >= SAVE_EVERY_SECONDS):
+        return
+    try:
+        seconds = snapshot.save(index, kept.path, _store_key(store))
+    except OSError as exc:  # a full disk, a folder not writable: the index still serves
+        log.warning("related index: cannot write %s (%s)", kept.path, exc)
+    else:
+        log.info("related index: written to %s in %.1f s", kept.path, seconds)
+    kept.written = (id(index), index.revision)
+    kept.at = time.monotonic()
 
 
 def settle_ahead(store: Store, articles: int = AHEAD_BLOCK) -> int:
@@ -83,7 +184,9 @@ def settle_ahead(store: Store, articles: int = AHEAD_BLOCK) -> int:
         if index is None:  # the build is this call's work; settling starts with the next
             index = index_for(store)
             return max(1, len(index))
-        return index.settle_ahead(articles)
+        left = index.settle_ahead(articles)
+        _write_if_due(store, index, left)
+        return left
 
 
 def default_workers() -> int:

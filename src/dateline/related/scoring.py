@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator
@@ -103,6 +104,22 @@ class Scored:
     score: float
     reasons: dict[str, float]
     duplicates: tuple[int, ...] = ()
+
+
+def version_of(document: Document) -> int:
+    """A digest of everything the ranking reads of ``document``: the same in every process
+    and every run (unlike ``hash``, salted per process), so that an index kept on disk
+    (``related.snapshot``) tells which articles changed while it was not running."""
+    parts = (
+        document.headline,
+        document.deck,
+        document.body,
+        document.published_at.isoformat() if document.published_at else "",
+        document.section,
+        *document.topics,
+    )
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def time_factor(a: float | None, b: float | None) -> float:
@@ -320,10 +337,13 @@ class RelatedIndex:
         self._copies = DuplicateIndex()
         self._facts = _Facts()  # time, section, topics: in arrays, no object per article
         self._neighbours: dict[int, Neighbourhood] = {}
-        self._versions: dict[int, int] = {}  # id -> hash of the indexed version
+        self._versions: dict[int, int] = {}  # id -> ``version_of`` the indexed document
         self._dependents: dict[int, set[int]] = {}
         self._pending: set[int] = set()
         self._ahead: list[int] | None = None  # ids ``settle_ahead`` has yet to offer
+        # counts changes (articles in or out, neighbourhoods settled): what a kept copy of
+        # the index (``related.snapshot``) compares to know whether it is behind
+        self.revision = 0
         self.add_many(documents, workers)
 
     def add(self, document: Document) -> None:
@@ -333,7 +353,7 @@ class RelatedIndex:
         settled at the next query, together with those of every article added meanwhile
         (on an index that keeps no neighbourhood yet, only those the query needs).
         """
-        if self._versions.get(document.id) != hash(document):
+        if self._versions.get(document.id) != version_of(document):
             self._insert(document, analyse(document))
 
     def add_many(self, documents: Iterable[Document], workers: int = 1) -> None:
@@ -352,7 +372,7 @@ class RelatedIndex:
         with _pool(workers) as pool:
             for chunk, analysed in zip_chunks(chunks, pool, _analyse_chunk, 2 * workers + 2):
                 for document, analysis in zip(chunk, analysed, strict=True):
-                    if self._versions.get(document.id) != hash(document):
+                    if self._versions.get(document.id) != version_of(document):
                         self._insert(document, analysis, link=False)
         # every copy link at once: one sort of all band keys, not a lookup per article
         self._copies.link_all()
@@ -361,7 +381,8 @@ class RelatedIndex:
         """Index ``document`` from its ``analysis``; without ``link``, its copies are
         linked by the caller, later (``DuplicateIndex.link_all``)."""
         doc_id = document.id
-        self._versions[doc_id] = hash(document)
+        self._versions[doc_id] = version_of(document)
+        self.revision += 1
         text, entities, numbers, sketched = analysis
         self._text.add_terms(doc_id, *text)
         self._entities.add_terms(doc_id, *entities)
@@ -378,6 +399,7 @@ class RelatedIndex:
         """Forget the article (no error when absent)."""
         if self._versions.pop(doc_id, None) is None:
             return
+        self.revision += 1
         self._facts.drop(doc_id)
         self._pending.discard(doc_id)
         self._forget_neighbours(doc_id)
@@ -387,6 +409,10 @@ class RelatedIndex:
 
     def __len__(self) -> int:
         return len(self._versions)
+
+    def holds(self, document: Document) -> bool:
+        """Whether this version of ``document`` is the one indexed."""
+        return self._versions.get(document.id) == version_of(document)
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._versions
@@ -737,6 +763,7 @@ class RelatedIndex:
         ``found``: the block's ``_scored_candidates`` when already computed.
         """
         outranked: set[int] = set()
+        self.revision += 1
         if found is None:
             found = self._scored_candidates(block, max(width, CANDIDATES))
         if keep is not None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -100,12 +101,15 @@ async def start_schedule(store: Store, stack: AsyncExitStack) -> None:
     await start_task(lead(lock, EVERY_SECONDS, lambda: run_schedule(store)), "schedule", stack)
 
 
-async def start_related(store: Store, stack: AsyncExitStack, here: bool) -> None:
+async def start_related(
+    store: Store, stack: AsyncExitStack, here: bool, index_file: Path | None = None
+) -> None:
     """Apply the related-list queue in the background, in one process at a time; or,
     not ``here``, leave it to a process of its own (``dateline serve`` starts one), so
-    that a publish in this worker only queues the update."""
+    that a publish in this worker only queues the update. ``index_file``: where the
+    ranking's index is kept between runs (``jobs.related_forever``)."""
     if here:
-        await start_task(related_forever(store), "related", stack)
+        await start_task(related_forever(store, index_file=index_file), "related", stack)
     else:
         stack.enter_context(applied_in_background(store, lambda: None))
 
@@ -149,7 +153,9 @@ def create_app(
                 await start_task(page_cache.keep_in_step(), "page-purges", stack)
             if background:
                 await start_schedule(site_store, stack)
-                await start_related(site_store, stack, here=related)
+                await start_related(
+                    site_store, stack, here=related, index_file=settings.related_index_path
+                )
                 await start_weather(settings, site_store, stack)
                 if settings.ingest:
                     await start_ingest(settings, site_store, stack)
