@@ -143,3 +143,39 @@ def test_a_space_keeps_its_delta_only_once_searched() -> None:
     terms.remove(5)  # from the main part
     assert terms._delta == [11]
     assert sorted(terms.search([0], 20, 2)[0][0].tolist()) == [1, 2, 4, 6, 7, 8, 9, 11]
+
+
+def test_a_search_looks_up_only_its_best_hits_and_finds_what_a_look_at_all_finds(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Only the best ``limit + SEARCH_SLACK`` hits of a row (with ties) are looked up; when
+    too many of them are the query itself or removed documents, all are. Either way a
+    search returns what looking up every hit returns, bit for bit."""
+    rng = np.random.default_rng(5)
+    terms = space.TermSpace()
+    words = [f"w{i}" for i in range(60)]
+
+    def add(doc: int) -> None:
+        chosen = sorted(rng.choice(len(words), 8, replace=False).tolist())
+        # a few weights repeat, so that scores tie
+        weights = rng.choice([1.0, 1.5, 2.0], len(chosen)).astype(np.float32)
+        terms.add_terms(doc, [words[c] for c in chosen], weights)
+
+    for doc in range(400):
+        add(doc)
+    terms.prepare()
+    for doc in range(0, 400, 3):  # removed from the main part: their rows are dead
+        terms.remove(doc)
+    for doc in range(400, 430):  # the delta
+        add(doc)
+    queries = [1, 2, 401, 5, 29]
+
+    def searched(slack: int, limit: int) -> list[tuple[list[int], list[float]]]:
+        monkeypatch.setattr(space, "SEARCH_SLACK", slack)
+        return [(i.tolist(), s.tolist()) for i, s in terms.search(queries, limit, 5)]
+
+    for limit in (1, 5, 30):
+        everything = searched(10_000, limit)
+        assert all(len(ids) == limit for ids, _ in everything)
+        assert searched(0, limit) == everything
+        assert searched(16, limit) == everything

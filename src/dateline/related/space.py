@@ -42,6 +42,7 @@ DEAD_SHARE = 0.2
 SEARCH_BLOCK = 64  # queries per sparse product: bounds the product's transient memory
 MAIN_CHUNK = 8192  # rows of the main part computed at a time: bounds its rebuild's memory
 POSTINGS_CAP = 4096  # documents a term keeps in the main part, the heaviest (0: all)
+SEARCH_SLACK = 16  # hits a search looks up beyond its limit: the query itself, removed rows
 
 
 def term_weights(counts: Counter[str]) -> tuple[list[str], npt.NDArray[np.float32]]:
@@ -264,19 +265,21 @@ class TermSpace:
                 parts.append((self._product(block, delta), delta_ids))
             pointers = [(result.indptr, result.indices, result.data) for result, _ in parts]
             for row, doc_id in enumerate(block_ids):
-                ids_list: list[IntArray] = []
-                score_list: list[npt.NDArray[np.float32]] = []
-                for (indptr, indices, data), (_, owners) in zip(pointers, parts, strict=True):
-                    lo, hi = indptr[row], indptr[row + 1]
-                    ids_list.append(owners[indices[lo:hi]])
-                    score_list.append(data[lo:hi])
-                if len(parts) == 1:
-                    ids, scores = ids_list[0], score_list[0]
-                else:
-                    ids, scores = np.concatenate(ids_list), np.concatenate(score_list)
+                spans = [(indptr[row], indptr[row + 1]) for indptr, _, _ in pointers]
+                score_parts = [data[lo:hi] for (_, _, data), (lo, hi) in zip(pointers, spans)]
+                scores = score_parts[0] if len(parts) == 1 else np.concatenate(score_parts)
+                # the best ``limit`` usable hits are among the best few of all the hits:
+                # only those are looked up (a row of hits holds a hundred thousand at 1M)
+                picked = _heaviest(scores, limit + SEARCH_SLACK)
+                ids = self._owners_of(picked, spans, pointers, parts)
+                usable = (ids != doc_id) & (ids >= 0) & (scores[picked] > 0)
+                if int(usable.sum()) < limit and len(picked) < len(scores):
+                    # too many of the best are the query itself or removed: all of them
+                    picked = np.arange(len(scores))
+                    ids = self._owners_of(picked, spans, pointers, parts)
+                    usable = (ids != doc_id) & (ids >= 0) & (scores[picked] > 0)
                 # float32 throughout the selection (same order and ties as in float64)
-                usable = (ids != doc_id) & (ids >= 0) & (scores > 0)
-                ids, scores = ids[usable], scores[usable]
+                ids, scores = ids[usable], scores[picked[usable]]
                 if len(ids) > limit:
                     top = np.argpartition(-scores, limit - 1)[:limit]
                     floor = scores[top].min()
@@ -285,6 +288,28 @@ class TermSpace:
                 order = np.lexsort((ids, -scores))[:limit]
                 found.append((ids[order], scores[order].astype(np.float64)))
         return found
+
+    @staticmethod
+    def _owners_of(
+        picked: IntArray,
+        spans: list[tuple[int, int]],
+        pointers: list[tuple[Any, Any, Any]],
+        parts: list[tuple[Any, IntArray]],
+    ) -> IntArray:
+        """The document ids of the hits at ``picked`` (positions in one row's hits, the
+        main part's first, then the delta's)."""
+        (lo, hi), (_, indices, _) = spans[0], pointers[0]
+        owners = parts[0][1]
+        if len(parts) == 1:
+            result: IntArray = owners[indices[lo + picked]]
+            return result
+        width = hi - lo
+        in_main = picked < width
+        result = np.empty(len(picked), dtype=np.int64)
+        result[in_main] = owners[indices[lo + picked[in_main]]]
+        (delta_lo, _), (_, delta_indices, _) = spans[1], pointers[1]
+        result[~in_main] = parts[1][1][delta_indices[delta_lo + picked[~in_main] - width]]
+        return result
 
     @staticmethod
     def _product(queries: Any, part: Any) -> Any:
@@ -332,6 +357,16 @@ def capped(columns: Any, cap: int) -> Any:
     new_indptr = np.zeros(len(indptr), dtype=indptr.dtype)
     np.cumsum(new_sizes, out=new_indptr[1:])
     return sp.csc_matrix((data[keep], columns.indices[keep], new_indptr), shape=columns.shape)
+
+
+def _heaviest(scores: Any, count: int) -> IntArray:
+    """Positions of the ``count`` largest of ``scores`` and of every value tied with the
+    smallest of them, ascending (all positions when there are no more than ``count``)."""
+    if len(scores) <= count:
+        return np.arange(len(scores))
+    cut = len(scores) - count
+    floor = scores[np.argpartition(scores, cut)[cut:]].min()
+    return np.flatnonzero(scores >= floor)
 
 
 def grown(array: Any, size: int, fill: int = 0) -> Any:
