@@ -266,7 +266,7 @@ class TermSpace:
             pointers = [(result.indptr, result.indices, result.data) for result, _ in parts]
             for row, doc_id in enumerate(block_ids):
                 spans = [(indptr[row], indptr[row + 1]) for indptr, _, _ in pointers]
-                score_parts = [d[lo:hi] for (_, _, d), (lo, hi) in zip(pointers, spans, strict=True)]
+                score_parts = [p[2][lo:hi] for p, (lo, hi) in zip(pointers, spans, strict=True)]
                 scores = score_parts[0] if len(parts) == 1 else np.concatenate(score_parts)
                 # the best ``limit`` usable hits are among the best few of all the hits:
                 # only those are looked up (a row of hits holds a hundred thousand at 1M)
