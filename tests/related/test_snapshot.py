@@ -28,9 +28,11 @@ def test_an_index_read_back_gives_the_same_lists_and_keeps_its_neighbourhoods(
     index = RelatedIndex(docs)
     index.settle()
     path = tmp_path / "index.pickle"
+    (tmp_path / ".index.pickle.99999.partial").write_bytes(b"a writer killed midway")
     snapshot.save(index, path, STORE)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert not list(tmp_path.glob(".*partial"))  # written aside, then renamed
+    # written aside, then renamed; what a killed writer left is gone too
+    assert not list(tmp_path.glob(".*partial"))
 
     read = snapshot.load(path, STORE)
     assert read is not None
