@@ -122,20 +122,18 @@ class TermSpace:
         self._log_df[cols] = np.log1p(self._df[cols].astype(np.float64))
 
     # weights
-    def _idf_base(self) -> float:
-        return math.log(1 + len(self.rows)) + 1.0
-
-    def idf(self) -> FloatArray:
-        """Smoothed inverse document frequency of every term, under the current counts."""
-        result: FloatArray = self._idf_base() - self._log_df[: len(self.vocab)]
+    def idf(self, cols: Any = None) -> FloatArray:
+        """Smoothed inverse document frequency of the terms at ``cols`` (all terms by
+        default), under the current counts."""
+        logs = self._log_df[: len(self.vocab)] if cols is None else self._log_df[cols]
+        result: FloatArray = math.log(1 + len(self.rows)) + 1.0 - logs
         return result
 
     def matrix(self, doc_ids: list[int]) -> Any:
         """Normalised TF-IDF rows of ``doc_ids`` (csr_matrix), in that order.
 
-        The IDF of only the columns used is computed (the same numbers as ``idf()``'s):
-        a document added or removed changes the counts of its own terms, so nothing here
-        grows with the vocabulary.
+        The IDF of only the columns used is computed: a document added or removed changes
+        the counts of its own terms, so nothing here grows with the vocabulary.
         """
         rows = self.rows
         packed = [rows[doc_id] for doc_id in doc_ids]
@@ -146,7 +144,7 @@ class TermSpace:
             return sp.csr_matrix((len(doc_ids), len(self.vocab)), dtype=np.float64)
         both = entries(b"".join(packed))
         col = np.ascontiguousarray(both["col"])
-        data = both["weight"].astype(np.float64) * (self._idf_base() - self._log_df[col])
+        data = both["weight"].astype(np.float64) * self.idf(col)
         owner = np.repeat(np.arange(len(doc_ids)), np.diff(indptr))
         norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(doc_ids)))
         norms[norms == 0] = 1.0
