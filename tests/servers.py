@@ -95,3 +95,45 @@ def serving() -> Iterator[Callable[..., Serve]]:
         except AssertionError as exc:
             stuck.append(str(exc))
     assert not stuck, "\n".join(stuck)
+
+
+class Nginx:
+    """A real nginx in the foreground, with ``http_text`` (``dateline nginx-config``'s)
+    inside its ``http`` block; everything it writes stays under ``prefix``."""
+
+    def __init__(self, prefix: Path, http_text: str) -> None:
+        prefix.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        user = "user root;\n" if os.geteuid() == 0 else ""  # else workers run as nobody
+        temp = "\n".join(
+            f"    {kind}_temp_path {prefix / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        conf = prefix / "nginx.conf"
+        conf.write_text(
+            f"{user}daemon off;\nworker_processes 2;\npid {prefix / 'nginx.pid'};\n"
+            f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
+            f"http {{\n    access_log off;\n{temp}\n{http_text}\n}}\n"
+        )
+        checked = subprocess.run(
+            ["nginx", "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True
+        )
+        assert checked.returncode == 0, checked.stderr
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(prefix), "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def errors(self) -> str:
+        path = self.prefix / "error.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)

@@ -108,6 +108,43 @@ def serve(host: str, port: int, workers: int, server: str, access_log: bool) -> 
     run_server(server, host, port, workers, access_log)
 
 
+@cli.command(name="nginx-config")
+@click.option(
+    "--listen", default="80", show_default=True, help="What nginx listens on (its `listen`)."
+)
+@click.option(
+    "--upstream",
+    multiple=True,
+    default=["127.0.0.1:8000"],
+    show_default=True,
+    help="Where `dateline serve` listens (host:port); repeat it for several on this machine.",
+)
+@click.option(
+    "--brotli",
+    is_flag=True,
+    help="Send the .br files to browsers that take brotli (needs Debian's "
+    "libnginx-mod-http-brotli-static); without it they get gzip.",
+)
+def nginx_config_command(listen: str, upstream: tuple[str, ...], brotli: bool) -> None:
+    """Print the nginx configuration that sends the page files (DATELINE_PAGE_FILES).
+
+    With DATELINE_PAGE_FILES set, each `dateline serve` process writes the public pages
+    it keeps into that folder and removes them when what they show changes; nginx,
+    configured with this text (a file in /etc/nginx/conf.d/), answers readers from the
+    folder without asking dateline, and passes everything else on to dateline. Run
+    nginx and dateline on the same machine, with the same settings. See docs/caching.md.
+    """
+    from dateline.web.caching import public_cache_control
+    from dateline.web.nginx import nginx_config
+
+    settings = load_settings()
+    if not settings.page_files:
+        raise DatelineError("set DATELINE_PAGE_FILES to the folder nginx should send pages from")
+    root = Path(settings.page_files).expanduser().resolve()
+    cache_control = public_cache_control(settings.cache_max_age, settings.cache_stale)
+    click.echo(nginx_config(root, cache_control, listen, upstream, brotli), nl=False)
+
+
 @cli.command()
 def migrate() -> None:
     """Bring the database schema up to date."""

@@ -244,6 +244,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Keep rendered public pages in memory, purged when what they show changes.",
     ),
     Setting(
+        "page_files",
+        "DATELINE_PAGE_FILES",
+        str,
+        "",
+        "A folder where each server process also writes the pages it keeps, for nginx to "
+        "send without asking dateline (dateline nginx-config); empty: off.",
+    ),
+    Setting(
         "related_index_file",
         "DATELINE_RELATED_INDEX_FILE",
         bool,
@@ -314,6 +322,7 @@ class Settings:
     cache_max_age: int = 60
     cache_stale: int = 600
     page_cache: bool = True
+    page_files: str = ""
     related_index_file: bool = True
     page_cache_mb: int = 64
 
@@ -376,6 +385,10 @@ class Settings:
             raise DatelineError("DATELINE_INGEST_TIMEOUT must be at least 1 (second)")
         if not 0 <= self.ingest_processes <= 64:
             raise DatelineError("DATELINE_INGEST_PROCESSES must be between 0 and 64")
+        if self.page_files and not self.page_cache:
+            raise DatelineError(
+                "DATELINE_PAGE_FILES needs the page cache: unset DATELINE_PAGE_CACHE=0"
+            )
         if self.page_cache_mb < 1:
             raise DatelineError("DATELINE_PAGE_CACHE_MB must be 1 or more (megabytes)")
         if self.cache_max_age < 0:

@@ -35,12 +35,14 @@ from dateline.jobs import (
     weather_forever,
     weather_refresher,
 )
+from dateline.model.errors import DatelineError
 from dateline.newsroom.schedule import EVERY_SECONDS, run_due
 from dateline.publish import applied_in_background
 from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
-from dateline.web.caching import CachingMiddleware
+from dateline.web.caching import CachingMiddleware, public_cache_control
 from dateline.web.pagecache import PageCache, PageCacheMiddleware
+from dateline.web.pagefiles import PageFiles
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
@@ -121,6 +123,18 @@ async def start_ingest(settings: Settings, store: Store, stack: AsyncExitStack) 
     await start_task(poll_forever(store, fetcher, process_owner(), reader=reader), "ingest", stack)
 
 
+def page_files(settings: Settings) -> PageFiles | None:
+    """The page files (``DATELINE_PAGE_FILES``), or None when off."""
+    if not settings.page_files:
+        return None
+    root = Path(settings.page_files).expanduser()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatelineError(f"DATELINE_PAGE_FILES: cannot make the folder {root}: {exc}") from exc
+    return PageFiles(root, public_cache_control(settings.cache_max_age, settings.cache_stale))
+
+
 def create_app(
     settings: Settings, store: Store | None = None, background: bool = True, related: bool = True
 ) -> Starlette:
@@ -140,7 +154,9 @@ def create_app(
     owned = store is None
     site_store = store if store is not None else open_store(settings.store_url)
     page_cache = (
-        PageCache(site_store, settings.page_cache_mb * 1024 * 1024) if settings.page_cache else None
+        PageCache(site_store, settings.page_cache_mb * 1024 * 1024, page_files(settings))
+        if settings.page_cache
+        else None
     )
 
     @asynccontextmanager
@@ -150,6 +166,10 @@ def create_app(
                 stack.callback(site_store.close)
             if page_cache is not None:
                 stack.callback(page_cache.close)
+                if page_cache.files is not None:
+                    # purges committed while this process was down never reached it
+                    page_cache.sync()
+                    page_cache.files.clear()
                 await start_task(page_cache.keep_in_step(), "page-purges", stack)
             if background:
                 await start_schedule(site_store, stack)

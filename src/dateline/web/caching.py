@@ -55,6 +55,11 @@ KEPT_ON_304 = (
 )
 
 
+def public_cache_control(max_age: int, stale: int) -> str:
+    """The ``Cache-Control`` of public answers whose view set none."""
+    return f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={stale}"
+
+
 def etag_of(body: bytes) -> str:
     """A strong entity tag for ``body``: a short hash of its bytes, quoted."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
@@ -100,7 +105,7 @@ class CachingMiddleware:
 
     def __init__(self, app: ASGIApp, max_age: int = 60, stale: int = 600) -> None:
         self.app = app
-        self.public = f"public, max-age=0, s-maxage={max_age}, stale-while-revalidate={stale}"
+        self.public = public_cache_control(max_age, stale)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -31,11 +31,16 @@ Keeping it right:
 - The bytes are bounded (``DATELINE_PAGE_CACHE_MB``), least recently used out first.
 
 The answer carries ``X-Cache: hit`` or ``miss`` (``bypass`` when not cacheable).
+
+With page files (``DATELINE_PAGE_FILES``, ``web.pagefiles``), what is kept is also
+written to disk for nginx to send, purged by the same feed; the feed is then read every
+``FILES_SYNC_EVERY`` seconds, and before the answer to any write request goes out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import logging
 import time
@@ -43,6 +48,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import brotli
@@ -53,11 +59,15 @@ from dateline.store import PurgeFeed, Store
 from dateline.weather.cache import CITY_COOKIE
 from dateline.web import surrogate
 from dateline.web.caching import KEPT_ON_304, PRIVATE_AREA, etag_matches
+from dateline.web.pagefiles import BUCKET_SECONDS, NGINX_SENDS, PageFile, PageFiles, bucket_of
 
 log = logging.getLogger("dateline.web")
 
 TTL = 300.0  # seconds an entry lives at most, purged or not
 SYNC_EVERY = 1.0  # seconds between looks at the purge feed when no request comes
+# with page files, nginx answers hits without asking: the feed is read this often instead
+# (a look costs about 15 microseconds when nothing changed)
+FILES_SYNC_EVERY = 0.005
 PRUNE_EVERY = 600.0  # seconds between trims of the store's purge log
 PURGE_LOG_KEEP = 10_000  # rows of the purge log kept: a process further behind starts over
 MIN_COMPRESS = 512  # bytes: smaller bodies are sent as they are
@@ -105,6 +115,9 @@ class Entry:
     compressible: bool
     variants: dict[str, Variant] = field(default_factory=dict)
     size: int = 0
+    made: float = 0.0  # Unix time: its Last-Modified, else when it was rendered
+    filed: int = -1  # the page-files bucket it was last written into
+    fileable: bool = True  # False once page files said no
 
     def variant(self, encoding: str) -> Variant:
         """The entry in ``encoding``, made now if it was never asked for."""
@@ -176,8 +189,9 @@ def _tracking(name: str) -> bool:
 class PageCache:
     """The entries, their keys and the purge feed; one per server process."""
 
-    def __init__(self, store: Store, max_bytes: int) -> None:
+    def __init__(self, store: Store, max_bytes: int, files: PageFiles | None = None) -> None:
         self.store = store
+        self.files = files
         self.max_bytes = max_bytes
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.by_key: dict[str, set[str]] = {}
@@ -210,12 +224,17 @@ class PageCache:
             self.purge(keys)
 
     async def keep_in_step(self) -> None:
-        """Apply purges every ``SYNC_EVERY`` seconds and trim the store's log now and then."""
-        pruned = time.monotonic()
+        """Apply purges every ``SYNC_EVERY`` seconds (``FILES_SYNC_EVERY`` with page files),
+        remove page-file buckets past, and trim the store's log now and then."""
+        pruned = tidied = time.monotonic()
+        every = SYNC_EVERY if self.files is None else FILES_SYNC_EVERY
         while True:
-            await asyncio.sleep(SYNC_EVERY)
+            await asyncio.sleep(every)
             try:
                 self.sync()
+                if self.files is not None and time.monotonic() - tidied > BUCKET_SECONDS / 4:
+                    tidied = time.monotonic()
+                    self.files.tidy()
                 if time.monotonic() - pruned > PRUNE_EVERY:
                     pruned = time.monotonic()
                     await asyncio.to_thread(self.store.prune_page_purges, PURGE_LOG_KEEP)
@@ -271,6 +290,8 @@ class PageCache:
                 if address in self.entries:
                     self._drop(address)
                     dropped += 1
+        if self.files is not None:
+            self.files.purge(keys)
         return dropped
 
     def clear(self) -> None:
@@ -278,6 +299,49 @@ class PageCache:
         self.entries.clear()
         self.by_key.clear()
         self.size = 0
+        if self.files is not None:
+            self.files.clear()
+
+    def file(self, path: str, entry: Entry) -> None:
+        """Write ``entry`` (kept for ``path`` with no query) to the page files, once a bucket.
+
+        Then read the feed again: a purge committed while writing is applied here, and
+        finds the page's markers (``web.pagefiles``).
+        """
+        files = self.files
+        if files is None or not entry.fileable or entry.filed == bucket_of(time.time()):
+            return
+        content_type = b""
+        for key, value in entry.headers:
+            if key not in NGINX_SENDS or (key == b"cache-control" and value != files.cache_control):
+                entry.fileable = False  # a header nginx would not send the same
+                return
+            if key == b"content-type":
+                content_type = value
+        encoded = {}
+        if entry.compressible:
+            for encoding in (GZIP, BROTLI):
+                if encoding not in entry.variants:
+                    before = entry.size
+                    entry.variant(encoding)
+                    self.grew(entry, before)
+                encoded[encoding] = entry.variants[encoding].body
+        now = time.time()
+        page = PageFile(
+            path=path,
+            content_type=content_type,
+            body=entry.body,
+            encoded=encoded,
+            keys=entry.keys,
+            good_until=now + entry.expires - time.monotonic(),
+            modified=entry.made,
+        )
+        written = files.write(page, now)
+        if written is None:  # a path or type nginx cannot take, or a short clock
+            entry.fileable = False
+            return
+        entry.filed = written
+        self.sync()
 
     def _drop(self, address: str) -> None:
         entry = self.entries.pop(address)
@@ -335,6 +399,8 @@ class PageCacheMiddleware:
             or scope["path"].startswith(PRIVATE_AREA)
             or scope["path"].startswith("/static/")
         ):
+            if cache is not None and cache.files is not None and scope["type"] == "http":
+                send = _synced(send, cache)  # nginx will not ask before sending a page
             await self.app(scope, receive, send)
             return
         request = _Request(scope)
@@ -375,6 +441,13 @@ class PageCacheMiddleware:
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
+        if (
+            self.cache.files is not None
+            and not scope["query_string"]
+            and self.cache.entries.get(scope["path"] + "?") is entry
+        ):
+            # before answering: the reader's next request may come at once, through nginx
+            self.cache.file(scope["path"], entry)
         headers = [*variant.headers, (b"x-cache", how)]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         body = b"" if scope["method"] == "HEAD" else variant.body
@@ -459,6 +532,21 @@ class _Capture:
             await self.downstream(message)
 
 
+def _synced(send: Send, cache: PageCache) -> Send:
+    """``send``, reading the purge feed before a response starts (a write's purges)."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            try:
+                cache.sync()
+            except Exception:
+                log.exception("page cache: applying purges failed; starting over")
+                cache.clear()
+        await send(message)
+
+    return wrapped
+
+
 def _mark(start: Message, how: bytes) -> None:
     """Add the ``X-Cache`` header to a response start."""
     start["headers"] = [*start.get("headers", []), (b"x-cache", how)]
@@ -489,9 +577,13 @@ def _entry_of(kept: _Kept, state: dict[str, Any]) -> Entry | None:
     headers = [(k, v) for k, v in kept.headers if k not in _REPLACED]
     etag = ""
     compressible = False
+    made = time.time()
     for key, value in kept.headers:
         if key == b"etag":
             etag = value.decode("latin-1")
+        elif key == b"last-modified":
+            with contextlib.suppress(TypeError, ValueError):
+                made = parsedate_to_datetime(value.decode("latin-1")).timestamp()
         elif key == b"content-encoding":
             return None  # already encoded by the view: not ours to vary
         elif key == b"content-type":
@@ -513,6 +605,7 @@ def _entry_of(kept: _Kept, state: dict[str, Any]) -> Entry | None:
         keys=keys,
         expires=expires,
         compressible=compressible and len(kept.body) >= MIN_COMPRESS,
+        made=made,
     )
     entry.variant(IDENTITY)
     entry.size = len(kept.body)
