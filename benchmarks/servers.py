@@ -189,10 +189,11 @@ def load_in_turn(
 
 def print_summaries(summaries: dict[str, dict[str, Any]], first: str = "server") -> None:
     """A table of ``Measured.summary()`` rows: req/s, p50, p99, page bytes, errors."""
-    print(f"{first:<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>7} {'errors':>7}")
+    width = max(10, *(len(name) for name in summaries))
+    print(f"{first:<{width}} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>7} {'errors':>7}")
     for name, s in summaries.items():
         print(
-            f"{name:<10} {s['requests_per_s']:>9.1f} {s['p50_ms']:>8.1f} "
+            f"{name:<{width}} {s['requests_per_s']:>9.1f} {s['p50_ms']:>8.1f} "
             f"{s['p99_ms']:>8.1f} {s['page_bytes']:>7} {s['errors']:>7}"
         )
 

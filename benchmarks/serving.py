@@ -7,7 +7,11 @@ archive (``benchmarks.archive``) in a temporary SQLite store:
 
 a. B0, nginx serving the exact bytes of dateline's article page as a static file (its
    ``worker_processes`` equal to ``--workers``), against dateline's cached article page
-   (``DATELINE_PAGE_CACHE=1``, the default): requests/s ratio dateline/B0, and p99.
+   (``DATELINE_PAGE_CACHE=1``, the default): requests/s ratio dateline/B0, and p99. The
+   server also writes page files (``DATELINE_PAGE_FILES``), and the same pages are
+   loaded through nginx configured by ``dateline nginx-config`` in front of it (the
+   "front" rows, ``worker_processes`` as B0's), each checked to come from disk with
+   dateline's very bytes before and after the loads: ratio front/B0, and p99.
 b. dateline with the page cache off (``DATELINE_PAGE_CACHE=0``) against B2
    (``benchmarks.baseline_app``: dateline's very page, byte for byte, which is checked
    before the load, from its own queries and template) and B2-lite
@@ -26,11 +30,13 @@ d. publish to visible: in this process, change what a page shows while a child p
    edit (a new deck saved for a published article whose page was just served: one
    transaction) watched on the article page, and publishing a new article
    (``dateline.publish.publish``: mark published, then its related lists) watched on the
-   home page; one untimed trial first. Median and max. ``--trials 0`` skips (d).
+   home page; one untimed trial first. Median and max, directly and through the front.
+   ``--trials 0`` skips (d).
    Related lists are ranked up to 20,000 articles, else written from the archive's
    story threads (``--related``). With ``--postgres URL``, the same on a scratch database
-   with two ``dateline serve`` processes sharing it, both polled: the change is
-   committed here, so both are "other processes" to the writer.
+   with two ``dateline serve`` processes sharing it and one page-files folder, with
+   nginx in front of both, all three polled: the change is committed here, so both
+   servers are "other processes" to the writer.
 e. resident memory (``VmRSS``) of each worker process of each server after the loads
    (the server's child processes, or the server itself when it has none).
 f. cold start: from launching ``dateline serve`` on the generated store to the first
@@ -50,10 +56,13 @@ Progress goes to stderr, the table (or JSON) to stdout.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -106,11 +115,14 @@ from dateline.publish import publish
 from dateline.store import Store, open_store
 
 PAGES = ("article", "home", "section", "rss", "api")
+FRONT = "front "  # the same pages through nginx on dateline's page files
 VISIBLE_TIMEOUT = 10.0
 POLL_PAUSE = 0.001
 TARGETS = {  # issue #8
     "cached_article_to_B0": 0.55,
     "cached_article_p99_ms": 20.0,
+    "front_article_to_B0": 0.55,
+    "front_article_p99_ms": 20.0,
     "uncached_to_B2": 1.5,
     "publish_to_visible_ms": 200.0,
     "worker_rss_mb": 200.0,
@@ -120,8 +132,8 @@ TARGETS = {  # issue #8
 # -- B0: nginx ---------------------------------------------------------------------------
 
 
-def nginx_conf(prefix: Path, www: Path, port: int, workers: int) -> str:
-    """A minimal nginx.conf: foreground, no access log, static files from ``www``."""
+def nginx_conf(prefix: Path, workers: int, http_body: str) -> str:
+    """A minimal nginx.conf: foreground, no access log, ``http_body`` in its http block."""
     user = "user root;\n" if os.geteuid() == 0 else ""  # else workers run as nobody
     temp = "\n".join(
         f"  {kind}_temp_path {prefix / kind};"
@@ -140,10 +152,7 @@ http {{
   types {{ }}
   default_type "text/html; charset=utf-8";
 {temp}
-  server {{
-    listen 127.0.0.1:{port};
-    root {www};
-  }}
+{http_body}
 }}
 """
 
@@ -158,9 +167,57 @@ def start_b0(running: Servers, base: Path, files: dict[str, bytes], workers: int
         page.write_bytes(body)
     conf = prefix / "nginx.conf"
     port = free_port()
-    conf.write_text(nginx_conf(prefix, www, port, workers))
+    body = f"  server {{\n    listen 127.0.0.1:{port};\n    root {www};\n  }}"
+    conf.write_text(nginx_conf(prefix, workers, body))
     command = ["nginx", "-p", str(prefix), "-c", str(conf)]
     return running.start("B0", command, os.environ.copy(), port)
+
+
+def start_front(
+    running: Servers,
+    base: Path,
+    name: str,
+    env: dict[str, str],
+    upstreams: list[Server],
+    workers: int,
+) -> Server:
+    """nginx sending dateline's page files (``DATELINE_PAGE_FILES`` in ``env``), with the
+    very text ``dateline nginx-config`` prints, ``worker_processes`` as B0's."""
+    prefix = base / re.sub(r"\W+", "-", name)
+    prefix.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    made = subprocess.run(
+        [sys.executable, "-m", "dateline", "nginx-config", f"--listen=127.0.0.1:{port}"]
+        + [f"--upstream=127.0.0.1:{server.port}" for server in upstreams],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        raise CheckFailed(f"dateline nginx-config failed: {made.stderr}")
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, workers, made.stdout))
+    command = ["nginx", "-p", str(prefix), "-c", str(conf)]
+    return running.start(name, command, env, port)
+
+
+def from_file(front: Server, path: str, page: bytes) -> None:
+    """Ask nginx for ``path`` until it sends ``page`` from the page files (``X-Cache:
+    file``); the first request goes on to dateline, which writes the file."""
+    for _ in range(5):
+        connection = http.client.HTTPConnection("127.0.0.1", front.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            body = answer.read()
+        finally:
+            connection.close()
+        if answer.status == 200 and answer.getheader("x-cache") == "file":
+            if body != page:
+                raise CheckFailed(f"nginx sends other bytes than dateline for {path}")
+            return
+    raise CheckFailed(f"nginx does not send {path} from the page files: {front.log_tail()}")
 
 
 # -- memory ------------------------------------------------------------------------------
@@ -450,7 +507,8 @@ def bench_sqlite(
     store: Store, url: str, base: Path, article: Article, edited: Article, args: Any
 ) -> dict[str, Any]:
     """Scenarios a to f on SQLite: ``article`` is loaded, ``edited`` changed in (d)."""
-    cached_env = server_env(url, base, DATELINE_PAGE_CACHE="1")
+    files = str(base / "page-files")
+    cached_env = server_env(url, base, DATELINE_PAGE_CACHE="1", DATELINE_PAGE_FILES=files)
     uncached_env = server_env(url, base, DATELINE_PAGE_CACHE="0")
     paths = page_paths(article)
     out: dict[str, Any] = {"backend": "sqlite", "page": article.path, "cold_start_s": {}}
@@ -464,7 +522,13 @@ def bench_sqlite(
         wait_ready(b0, article.path)
         if check_page(b0, article.path) != body or check_page(b0, paths["rss"]) != feed:
             raise CheckFailed("nginx does not serve the bytes of dateline's article and feed")
+        front = start_front(running, base, "front", cached_env, [cached], args.workers)
+        wait_ready(front, article.path)
+        fronted = list(paths.values())
+        for path in fronted:
+            from_file(front, path, check_page(cached, path))
         measured = {name: Measured() for name in ("B0", "B0 rss", *PAGES)}
+        measured |= {FRONT + name: Measured() for name in PAGES}
         urls = {
             "B0": f"http://127.0.0.1:{b0.port}{article.path}",
             "B0 rss": f"http://127.0.0.1:{b0.port}{paths['rss']}",
@@ -472,13 +536,17 @@ def bench_sqlite(
         for name, path in paths.items():
             measured[name].page_bytes = len(check_page(cached, path))
             urls[name] = f"http://127.0.0.1:{cached.port}{path}"
+            measured[FRONT + name].page_bytes = len(check_page(front, path))
+            urls[FRONT + name] = f"http://127.0.0.1:{front.port}{path}"
         measured["B0"].page_bytes = len(body)
         measured["B0 rss"].page_bytes = len(feed)
-        log("[sqlite] a, c: cached pages and B0")
+        log("[sqlite] a, c: cached pages, the same through nginx on the page files, and B0")
         load_in_turn(urls, args, "cached", measured)
         check_page(cached, article.path, article.headline)
+        for path in fronted:  # still from disk after the loads (a new bucket asks once)
+            from_file(front, path, check_page(cached, path))
         cached_pages = {name: m.summary() for name, m in measured.items()}
-        out["memory"] = {"dateline": memory(cached), "B0": memory(b0)}
+        out["memory"] = {"dateline": memory(cached), "B0": memory(b0), "front": memory(front)}
         running.stop(b0)
 
         log("[sqlite] b: page cache off, against B2")
@@ -512,7 +580,7 @@ def bench_sqlite(
         if args.trials:
             log(f"[sqlite] d: publish to visible, {args.trials} trials of each change")
             out["publish_to_visible"] = publish_to_visible(
-                store, [cached], edited, article, args.trials
+                store, [cached, front], edited, article, args.trials
             )
     rps = {name: s["requests_per_s"] for name, s in cached_pages.items()}
     out["cached"] = {
@@ -522,6 +590,11 @@ def bench_sqlite(
         # what the same machine can do for it
         "rss_ratio_to_B0_rss": round(rps["rss"] / rps["B0 rss"], 3),
         "ratio_to_article": {n: round(rps[n] / rps["article"], 3) for n in PAGES[1:]},
+        "front_ratio_to_B0": round(rps[FRONT + "article"] / rps["B0"], 3),
+        "front_rss_ratio_to_B0_rss": round(rps[FRONT + "rss"] / rps["B0 rss"], 3),
+        "front_ratio_to_article": {
+            n: round(rps[FRONT + n] / rps[FRONT + "article"], 3) for n in PAGES[1:]
+        },
     }
     out["uncached"] = {
         "servers": uncached_pages,
@@ -549,7 +622,8 @@ def bench_postgres(url: str, base: Path, args: Any, settings: Settings) -> dict[
         out["generate_s"] = round(time.monotonic() - started, 1)
         article, edited = pick(0), pick(1)
         out["page"] = article.path
-        env = server_env(url, base, DATELINE_PAGE_CACHE="1")
+        files = str(base / "page-files-postgresql")
+        env = server_env(url, base, DATELINE_PAGE_CACHE="1", DATELINE_PAGE_FILES=files)
         with Servers(base) as running:
             pair = []
             for name in ("dateline A", "dateline B"):
@@ -557,11 +631,17 @@ def bench_postgres(url: str, base: Path, args: Any, settings: Settings) -> dict[
                     running, name, env, args, article.path
                 )
                 pair.append(server)
+            # both processes write and purge one folder; nginx asks either of them
+            front = start_front(running, base, "front A+B", env, pair, args.workers)
+            wait_ready(front, article.path)
             out["publish_to_visible"] = {}
             if args.trials:
-                log(f"[postgresql] d: publish to visible, {args.trials} trials, two processes")
+                log(
+                    f"[postgresql] d: publish to visible, {args.trials} trials, two processes "
+                    "and nginx on their page files"
+                )
                 out["publish_to_visible"] = publish_to_visible(
-                    store, pair, edited, article, args.trials
+                    store, [*pair, front], edited, article, args.trials
                 )
             out["memory"] = {s.name: memory(s) for s in pair}
     finally:
@@ -591,6 +671,13 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [
         ("cached article req/s ÷ B0", ">=", sqlite["cached"]["ratio_to_B0"], "ratio_to_B0"),
         ("cached article p99 ms", "<=", pages["article"]["p99_ms"], "article_p99"),
+        (
+            "page-files article req/s ÷ B0",
+            ">=",
+            sqlite["cached"]["front_ratio_to_B0"],
+            "front_to_B0",
+        ),
+        ("page-files article p99 ms", "<=", pages[FRONT + "article"]["p99_ms"], "front_p99"),
         ("uncached article req/s ÷ B2", ">=", sqlite["uncached"]["ratio_to_B2"], "to_B2"),
         (
             "publish to visible, max ms",
@@ -617,7 +704,10 @@ def print_table(report: dict[str, Any]) -> None:
         f"median of {p['runs']} rounds"
     )
     sqlite = report["results"][0]
-    print("\na, c. cached pages (DATELINE_PAGE_CACHE=1) and B0 (nginx, static file), SQLite")
+    print(
+        "\na, c. cached pages (DATELINE_PAGE_CACHE=1), the same through nginx on the page files "
+        "(DATELINE_PAGE_FILES), and B0 (nginx, static file), SQLite"
+    )
     print_summaries(sqlite["cached"]["pages"], first="target")
     print(f"ratio cached article / B0 (req/s): {sqlite['cached']['ratio_to_B0']:.2f}")
     print(
@@ -627,6 +717,12 @@ def print_table(report: dict[str, Any]) -> None:
     print(
         "ratio cached /rss.xml / B0 serving the same feed bytes (req/s): "
         f"{sqlite['cached']['rss_ratio_to_B0_rss']:.2f}"
+    )
+    print(
+        f"through nginx on the page files ({FRONT.strip()} rows): article / B0 "
+        f"{sqlite['cached']['front_ratio_to_B0']:.2f}, /rss.xml / B0 rss "
+        f"{sqlite['cached']['front_rss_ratio_to_B0_rss']:.2f}; to its article page: "
+        + ", ".join(f"{n} {r:.2f}" for n, r in sqlite["cached"]["front_ratio_to_article"].items())
     )
     print("\nb. article page, page cache off (DATELINE_PAGE_CACHE=0), against B2, SQLite")
     print_summaries(sqlite["uncached"]["servers"])
@@ -661,9 +757,10 @@ def print_table(report: dict[str, Any]) -> None:
 def budget(args: argparse.Namespace) -> int:
     """Seconds the whole run may take: generous, from the parameters."""
     generate = 60 + args.articles * 0.05
-    starts = 7 * START_TIMEOUT
-    # the pages, B0 (article and feed), and the uncached dateline, B2 and B2-lite
-    loads = (len(PAGES) + 5) * (args.warmup + args.runs * (args.duration + 30))
+    starts = 9 * START_TIMEOUT
+    # the pages direct and through nginx, B0 (article and feed), and the uncached
+    # dateline, B2 and B2-lite
+    loads = (2 * len(PAGES) + 5) * (args.warmup + args.runs * (args.duration + 30))
     trials = 2 * (args.trials + 1) * (2 * VISIBLE_TIMEOUT + 5)
     per_database = generate + starts + trials
     return int((2 if args.postgres else 1) * per_database + loads + 60)

@@ -25,6 +25,7 @@ from dateline import publish
 from dateline.store import open_store
 from dateline.testing import build_fixture_newsroom, publish_story
 from dateline.web.caching import public_cache_control
+from dateline.web.pagefiles import BUCKET_SECONDS, bucket_of
 from tests.commands import dateline_env, run_dateline
 from tests.servers import Nginx, Serve, free_port, wait_for
 
@@ -107,9 +108,11 @@ def test_nginx_sends_the_page_files_and_never_a_stale_one(
         for path in ("/", "/section/world", "/rss.xml", page, "/author/tom-reyes"):
             from_file(port, path)
 
-        # what nginx sends is what dateline sends
-        sent = from_file(port, page)
+        # what nginx sends is what dateline sends (asked first: a server that renders the
+        # page writes its file again, with a new time, so a new ETag)
+        steady_bucket()
         status, direct = servers[0].get(page)
+        sent = from_file(port, page)
         assert status == 200 and sent.body == direct
         assert sent.headers["content-type"] == "text/html; charset=utf-8"
         assert sent.headers["cache-control"] == public_cache_control(60, 600)
@@ -122,9 +125,11 @@ def test_nginx_sends_the_page_files_and_never_a_stale_one(
         # a reader's own weather city, credentials, or a query: dateline answers
         assert fetch(port, "/", Cookie="dateline_city=Oslo").how == "bypass"
         assert fetch(port, "/", Authorization="Basic eDp5").how == "bypass"
-        assert fetch(port, "/?utm_source=social").how == "hit"
+        assert fetch(port, "/?utm_source=social").how in ("hit", "miss")  # either server
 
         # a new article: the lists it joins change, another author's page does not
+        steady_bucket()
+        from_file(port, "/author/tom-reyes")
         publish_story(store, "Port of Lisbon reopens", "Ana Lima")
         for path in ("/", "/section/world", "/rss.xml", page):
             shows_within(port, path, lambda a: "Port of Lisbon reopens" in a.text)
@@ -150,6 +155,15 @@ def test_nginx_sends_the_page_files_and_never_a_stale_one(
         if nginx is not None:
             nginx.stop()
         store.close()
+
+
+def steady_bucket() -> None:
+    """Wait for the next hundred seconds if fewer than 3 s of these are left: in a new
+    folder, the first request for a page goes to dateline again, and the checks that
+    follow expect the files written before them."""
+    left = (bucket_of(time.time()) + 1) * BUCKET_SECONDS - time.time()
+    if left < 3:
+        time.sleep(left + 0.05)
 
 
 def _answers(port: int) -> bool:

@@ -11,6 +11,7 @@ import gzip
 import os
 import time
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,15 @@ from dateline.web.surrogate import tag
 HTML = b"text/html; charset=utf-8"
 PLAIN = {"Accept-Encoding": "identity"}
 DEFAULT = public_cache_control(60, 600)
+
+
+@pytest.fixture(autouse=True)
+def steady_bucket() -> None:
+    """Start each test at least 6 s before the current bucket ends, so that what a test
+    writes is where it looks (and a 5-second clock ends within the bucket)."""
+    left = (bucket_of(time.time()) + 1) * BUCKET_SECONDS - time.time()
+    if left < 6:
+        time.sleep(left + 0.05)
 
 
 def on_disk(root: Path, path: str, content_type: bytes = HTML) -> Path:
@@ -264,3 +274,38 @@ def test_page_files_need_the_page_cache(tmp_path: Path) -> None:
     with pytest.raises(DatelineError, match="DATELINE_PAGE_FILES"):
         Settings(page_files=str(tmp_path), page_cache=False).check()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_page_near_the_end_of_its_life_is_rendered_afresh_to_be_filed(
+    store: Store, tmp_path: Path
+) -> None:
+    """A file lives until its bucket ends; a kept page whose TTL ends sooner is rendered
+    again rather than written, unless a part's own clock (the weather) is what ends it."""
+    renders = 0
+
+    async def story(request: Request) -> Response:
+        nonlocal renders
+        renders += 1
+        if request.url.path == "/weather":
+            request.scope["state"]["fresh_until"] = datetime.now(UTC) + timedelta(seconds=5)
+        return PlainTextResponse(
+            "x" * 1000, media_type="text/html", headers={"cache-control": DEFAULT, "etag": '"a"'}
+        )
+
+    cache = PageCache(store, 1_000_000, PageFiles(tmp_path, DEFAULT))
+    app = Starlette(routes=[Route("/story", story), Route("/weather", story)])
+    with TestClient(PageCacheMiddleware(app, cache)) as client:
+        assert client.get("/story").headers["x-cache"] == "miss"
+        assert on_disk(tmp_path, "/story").exists()
+        on_disk(tmp_path, "/story").unlink()  # a new bucket: nginx asks dateline again
+        cache.entries["/story?"].filed = -1
+        cache.entries["/story?"].expires = time.monotonic() + 1.0  # its TTL nearly over
+        assert client.get("/story").headers["x-cache"] == "hit"
+        assert not on_disk(tmp_path, "/story").exists()
+        assert client.get("/story").headers["x-cache"] == "miss"
+        assert on_disk(tmp_path, "/story").exists() and renders == 2
+
+        for _ in range(3):  # the weather's clock: kept in memory, never written
+            client.get("/weather")
+        assert not on_disk(tmp_path, "/weather").exists() and renders == 3
+    cache.close()

@@ -116,6 +116,7 @@ class Entry:
     variants: dict[str, Variant] = field(default_factory=dict)
     size: int = 0
     made: float = 0.0  # Unix time: its Last-Modified, else when it was rendered
+    clocked: bool = False  # True when a part's own clock (fresh_until) ends it before TTL
     filed: int = -1  # the page-files bucket it was last written into
     fileable: bool = True  # False once page files said no
 
@@ -282,7 +283,8 @@ class PageCache:
             self._drop(next(iter(self.entries)))
 
     def purge(self, keys: Iterable[str]) -> int:
-        """Drop every entry holding one of ``keys``; returns how many went."""
+        """Drop every entry holding one of ``keys`` (and its page files); how many went."""
+        keys = tuple(keys)
         self.generation += 1
         dropped = 0
         for key in keys:
@@ -327,13 +329,21 @@ class PageCache:
                     self.grew(entry, before)
                 encoded[encoding] = entry.variants[encoding].body
         now = time.time()
+        good_until = now + entry.expires - time.monotonic()
+        if good_until < (bucket_of(now) + 1) * BUCKET_SECONDS:
+            if entry.clocked:
+                entry.fileable = False  # until the weather refresh purges it
+            else:
+                # near the end of its TTL: rendered afresh, the next reader's page is filed
+                self._drop(path + "?")
+            return
         page = PageFile(
             path=path,
             content_type=content_type,
             body=entry.body,
             encoded=encoded,
             keys=entry.keys,
-            good_until=now + entry.expires - time.monotonic(),
+            good_until=good_until,
             modified=entry.made,
         )
         written = files.write(page, now)
@@ -399,7 +409,12 @@ class PageCacheMiddleware:
             or scope["path"].startswith(PRIVATE_AREA)
             or scope["path"].startswith("/static/")
         ):
-            if cache is not None and cache.files is not None and scope["type"] == "http":
+            if (
+                cache is not None
+                and cache.files is not None
+                and scope["type"] == "http"
+                and scope["method"] not in ("GET", "HEAD")
+            ):
                 send = _synced(send, cache)  # nginx will not ask before sending a page
             await self.app(scope, receive, send)
             return
@@ -443,6 +458,8 @@ class PageCacheMiddleware:
             return
         if (
             self.cache.files is not None
+            and entry.fileable
+            and entry.filed != int(time.time()) // BUCKET_SECONDS
             and not scope["query_string"]
             and self.cache.entries.get(scope["path"] + "?") is entry
         ):
@@ -591,11 +608,13 @@ def _entry_of(kept: _Kept, state: dict[str, Any]) -> Entry | None:
     if not etag:
         return None
     expires = time.monotonic() + TTL
+    clocked = False
     until = state.get("fresh_until")
     if isinstance(until, datetime):
         left = (until - datetime.now(UTC)).total_seconds()
         if left <= 0:
             return None
+        clocked = left < TTL
         expires = min(expires, time.monotonic() + left)
     keys = frozenset(state.get("surrogate_keys") or ())
     entry = Entry(
@@ -606,6 +625,7 @@ def _entry_of(kept: _Kept, state: dict[str, Any]) -> Entry | None:
         expires=expires,
         compressible=compressible and len(kept.body) >= MIN_COMPRESS,
         made=made,
+        clocked=clocked,
     )
     entry.variant(IDENTITY)
     entry.size = len(kept.body)
