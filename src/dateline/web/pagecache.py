@@ -320,14 +320,6 @@ class PageCache:
                 return
             if key == b"content-type":
                 content_type = value
-        encoded = {}
-        if entry.compressible:
-            for encoding in (GZIP, BROTLI):
-                if encoding not in entry.variants:
-                    before = entry.size
-                    entry.variant(encoding)
-                    self.grew(entry, before)
-                encoded[encoding] = entry.variants[encoding].body
         now = time.time()
         good_until = now + entry.expires - time.monotonic()
         if good_until < (bucket_of(now) + 1) * BUCKET_SECONDS:
@@ -337,6 +329,14 @@ class PageCache:
                 # near the end of its TTL: rendered afresh, the next reader's page is filed
                 self._drop(path + "?")
             return
+        encoded = {}
+        if entry.compressible:
+            for encoding in (GZIP, BROTLI):
+                if encoding not in entry.variants:
+                    before = entry.size
+                    entry.variant(encoding)
+                    self.grew(entry, before)
+                encoded[encoding] = entry.variants[encoding].body
         page = PageFile(
             path=path,
             content_type=content_type,
