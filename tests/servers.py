@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from benchmarks.serving import nginx_conf
 
 START_TIMEOUT = 90.0  # seconds: the machine is shared, and uvicorn spawns fresh interpreters
 
@@ -104,25 +105,17 @@ class Nginx:
     def __init__(self, prefix: Path, http_text: str) -> None:
         prefix.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
-        user = "user root;\n" if os.geteuid() == 0 else ""  # else workers run as nobody
-        temp = "\n".join(
-            f"    {kind}_temp_path {prefix / kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
         conf = prefix / "nginx.conf"
-        conf.write_text(
-            f"{user}daemon off;\nworker_processes 2;\npid {prefix / 'nginx.pid'};\n"
-            f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
-            f"http {{\n    access_log off;\n{temp}\n{http_text}\n}}\n"
-        )
+        conf.write_text(nginx_conf(prefix, 2, http_text))  # the benchmark's own skeleton
         checked = subprocess.run(
             ["nginx", "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True
         )
         assert checked.returncode == 0, checked.stderr
+        self._log = (prefix / "error.log").open("w")  # the skeleton logs to stderr
         self.process = subprocess.Popen(
             ["nginx", "-p", str(prefix), "-c", str(conf)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
             start_new_session=True,
         )
 
@@ -137,3 +130,4 @@ class Nginx:
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
+            self._log.close()
