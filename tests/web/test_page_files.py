@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import stat
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from dateline.model import DatelineError
 from dateline.store import Store, open_store
 from dateline.testing import build_fixture_newsroom, publish_story
 from dateline.weather.cache import CITY_COOKIE
-from dateline.web.app import create_app
+from dateline.web.app import create_app, page_files
 from dateline.web.caching import public_cache_control
 from dateline.web.pagecache import PageCache, PageCacheMiddleware
 from dateline.web.pagefiles import (
@@ -124,6 +125,28 @@ def test_a_page_is_written_whole_and_goes_with_what_it_shows(tmp_path: Path) -> 
     assert files.purge({"article-1"}) == 0  # its markers went with it
 
 
+def test_pages_are_readable_by_nginx_whatever_the_umask(tmp_path: Path) -> None:
+    """nginx's workers run as a user of their own: a private umask (systemd's
+    ``UMask=0077``, say) must not leave the pages unreadable to them."""
+    root = tmp_path / "pages"
+    before = os.umask(0o077)
+    try:
+        settings = Settings(database_url=f"sqlite:///{tmp_path / 'site.db'}", page_files=str(root))
+        files = page_files(settings)
+        assert files is not None
+        story = page("/world/port-reopens", {"article-1"})
+        assert files.write(story) is not None
+    finally:
+        os.umask(before)
+    target = on_disk(root, story.path)
+    for path in (target, Path(f"{target}.gz")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    folder = target.parent
+    while folder != tmp_path:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o755, folder
+        folder = folder.parent
+
+
 def test_a_page_that_would_outlive_its_clock_is_not_written(tmp_path: Path) -> None:
     """The weather widget's freshness: nginx may send a file until its bucket ends."""
     files = PageFiles(tmp_path, DEFAULT)
@@ -182,6 +205,37 @@ def test_kept_pages_are_written_as_they_were_served(
         client.cookies.set(CITY_COOKIE, "Oslo")
         client.get("/section/business", headers=PLAIN)
         assert not on_disk(root, "/section/business").exists()
+
+
+def test_a_disk_that_refuses_costs_readers_nothing(
+    filed: Settings, store: Store, ids: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full or read-only disk: the page is answered from memory, the write is tried
+    once a bucket (not on every hit), and no half-written file is left."""
+    root = Path(filed.page_files)
+    with TestClient(create_app(filed, store=store, background=False)) as client:
+        bucket = root / str(bucket_of(time.time()))
+        bucket.write_text("in the way")  # every write under it now fails
+        first = client.get("/section/world", headers=PLAIN)
+        again = client.get("/section/world", headers=PLAIN)
+        assert (first.status_code, again.status_code) == (200, 200)
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+        assert again.content == first.content
+    refused = [r for r in caplog.records if "could not write /section/world" in r.getMessage()]
+    assert len(refused) == 1, refused
+    assert bucket.read_text() == "in the way"
+    assert not list(root.glob("**/.tmp-*"))
+
+
+def test_a_page_file_written_half_is_not_left_behind(tmp_path: Path) -> None:
+    files = PageFiles(tmp_path, DEFAULT)
+    story = page("/world/port-reopens", {"article-1"})
+    (tmp_path / str(bucket_of(time.time()))).mkdir()
+    blocker = on_disk(tmp_path, story.path)
+    blocker.mkdir(parents=True)  # the page's own name is taken by a folder
+    with pytest.raises(OSError):
+        files.write(story)
+    assert not list(tmp_path.glob("**/.tmp-*"))
 
 
 def test_a_change_by_another_process_removes_every_page_showing_it(

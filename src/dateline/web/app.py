@@ -42,7 +42,7 @@ from dateline.store import Store, open_store
 from dateline.weather.base import ProviderConfigError
 from dateline.web.caching import CachingMiddleware, public_cache_control
 from dateline.web.pagecache import PageCache, PageCacheMiddleware
-from dateline.web.pagefiles import PageFiles
+from dateline.web.pagefiles import PageFiles, make_folder
 from dateline.web.routes import routes
 from dateline.web.templating import make_environment
 from dateline.web.views.errors import not_found
@@ -129,7 +129,7 @@ def page_files(settings: Settings) -> PageFiles | None:
         return None
     root = Path(settings.page_files).expanduser()
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        make_folder(root)
     except OSError as exc:
         raise DatelineError(f"DATELINE_PAGE_FILES: cannot make the folder {root}: {exc}") from exc
     return PageFiles(root, public_cache_control(settings.cache_max_age, settings.cache_stale))

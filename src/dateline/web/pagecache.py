@@ -346,7 +346,12 @@ class PageCache:
             good_until=good_until,
             modified=entry.made,
         )
-        written = files.write(page, now)
+        try:
+            written = files.write(page, now)
+        except OSError as exc:  # a full or read-only disk: tried again in the next bucket
+            log.warning("page files: could not write %s: %s", path, exc)
+            entry.filed = bucket_of(now)
+            return
         if written is None:  # a path or type nginx cannot take, or a short clock
             entry.fileable = False
             return

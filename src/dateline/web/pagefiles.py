@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
 import re
 import shutil
@@ -46,8 +45,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
-
-log = logging.getLogger("dateline.web")
 
 BUCKET_SECONDS = 100  # nginx drops the last two digits of the Unix time
 KEYS = ".keys"
@@ -70,6 +67,10 @@ NGINX_SENDS = frozenset(
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
 _PLAIN_PATH = re.compile(rf"^(?:/{_SEGMENT})*/?$")
 ENCODED = {"gzip": ".gz", "br": ".br"}  # what nginx's gzip_static and brotli_static look for
+# nginx's workers run as a user of their own (``www-data``): the pages are public, so
+# they are written readable by all, whatever umask the dateline process runs with
+FILE_MODE = 0o644
+FOLDER_MODE = 0o755
 
 
 def bucket_of(unix_time: float) -> int:
@@ -119,10 +120,12 @@ class PageFiles:
         self.cache_control = cache_control.encode("latin-1")
 
     def write(self, page: PageFile, now: float | None = None) -> int | None:
-        """Write ``page`` into the current bucket; returns the bucket, or None if not written.
+        """Write ``page`` into the current bucket; returns the bucket, or None when it
+        cannot be written (its path, its type, its clock).
 
         The markers go first, the encoded forms next and the page itself last, each by
-        renaming a finished temporary file, so nginx never sends a partial file.
+        renaming a finished temporary file, so nginx never sends a partial file. A disk
+        that refuses (full, read-only) raises ``OSError``: the page may be tried again.
         """
         now = time.time() if now is None else now
         bucket = bucket_of(now)
@@ -133,16 +136,12 @@ class PageFiles:
             return None
         folder = self.root / str(bucket)
         marker = hashlib.blake2b(name.encode(), digest_size=12).hexdigest()
-        try:
-            for key in page.keys:
-                _put(folder / KEYS / key_folder(key) / marker, name.encode())
-            target = folder / name
-            for encoding, body in page.encoded.items():
-                _put(Path(str(target) + ENCODED[encoding]), body, page.modified)
-            _put(target, page.body, page.modified)
-        except OSError as exc:
-            log.warning("page files: could not write %s: %s", page.path, exc)
-            return None
+        for key in page.keys:
+            _put(folder / KEYS / key_folder(key) / marker, name.encode())
+        target = folder / name
+        for encoding, body in page.encoded.items():
+            _put(Path(str(target) + ENCODED[encoding]), body, page.modified)
+        _put(target, page.body, page.modified)
         return bucket
 
     def purge(self, keys: Iterable[str]) -> int:
@@ -191,12 +190,37 @@ class PageFiles:
 
 
 def _put(target: Path, body: bytes, modified: float | None = None) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``target`` whole (a temporary file renamed), readable by nginx's workers."""
+    make_folder(target.parent)
     temporary = target.parent / f".tmp-{os.getpid()}-{target.name}"
-    temporary.write_bytes(body)
-    if modified is not None:
-        os.utime(temporary, (modified, modified))
-    os.replace(temporary, target)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        try:
+            os.fchmod(descriptor, FILE_MODE)  # whatever the process's umask took away
+            view = memoryview(body)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        if modified is not None:
+            os.utime(temporary, (modified, modified))
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)  # no half-written file left behind
+        raise
+
+
+def make_folder(folder: Path) -> None:
+    """Make ``folder`` and its missing parents, each with ``FOLDER_MODE``."""
+    if folder.is_dir():
+        return
+    make_folder(folder.parent)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        return  # another process made it first
+    os.chmod(folder, FOLDER_MODE)
 
 
 def _remove_page(target: Path) -> int:
