@@ -193,15 +193,9 @@ def _put(target: Path, body: bytes, modified: float | None = None) -> None:
     """Write ``target`` whole (a temporary file renamed), readable by nginx's workers."""
     make_folder(target.parent)
     temporary = target.parent / f".tmp-{os.getpid()}-{target.name}"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        try:
-            os.fchmod(descriptor, FILE_MODE)  # whatever the process's umask took away
-            view = memoryview(body)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
+        temporary.write_bytes(body)
+        os.chmod(temporary, FILE_MODE)  # whatever the process's umask took away
         if modified is not None:
             os.utime(temporary, (modified, modified))
         os.replace(temporary, target)
